@@ -1,0 +1,140 @@
+"""The `tsunagari` command (also `python -m bot`): run, demo, and admin subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import secrets
+import signal
+import sys
+
+from bot.counselors import Counselor, CounselorFileError, add_counselor, load_counselors
+from bot.redis_server import EmbeddedRedisError
+from bot.settings import Settings, SettingsError, load_settings
+
+logger = logging.getLogger("tsunagari")
+
+DEMO_COUNSELOR = "demo"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line and run a subcommand; one clear line on stderr when it fails."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    _configure_logging(args.verbose)
+    try:
+        settings = load_settings()
+        return args.func(args, settings)
+    except (SettingsError, CounselorFileError, EmbeddedRedisError) as exc:
+        print(f"tsunagari: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # e.g. the HTTP port is taken
+        print(f"tsunagari: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tsunagari", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="run the service (production: no demo data)")
+    run.set_defaults(func=_run)
+
+    demo = commands.add_parser("demo", help="run with embedded Redis, web chat and a demo counselor")
+    demo.set_defaults(func=_demo)
+
+    counselor = commands.add_parser("counselor", help="manage counselors")
+    counselor_commands = counselor.add_subparsers(required=True, metavar="ACTION")
+    add = counselor_commands.add_parser("add", help="register a counselor in the counselors file")
+    add.add_argument("--id", required=True, help="short id, e.g. c-sato")
+    add.add_argument("--name", required=True, help="name shown to colleagues (never to persons)")
+    add.add_argument("--telegram-user-id", type=int, help="numeric Telegram user id")
+    add.add_argument("--console", action="store_true", help="create a console key for /console")
+    add.add_argument("--lang", default="ja", choices=["ja", "en"])
+    add.set_defaults(func=_counselor_add)
+
+    listing = counselor_commands.add_parser("list", help="list registered counselors")
+    listing.set_defaults(func=_counselor_list)
+    return parser
+
+
+def _configure_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    for noisy in ("httpx", "httpcore", "telegram", "aiohttp.access", "apscheduler"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    return asyncio.run(_serve(settings, demo=False))
+
+
+def _demo(args: argparse.Namespace, settings: Settings) -> int:
+    key = _ensure_demo_counselor(settings)
+    return asyncio.run(_serve(settings, demo=True, console_key=key))
+
+
+def _ensure_demo_counselor(settings: Settings) -> str:
+    """The demo counselor's console key, registering them on first use."""
+    for counselor in load_counselors(settings.counselors_path):
+        if counselor.id == DEMO_COUNSELOR and counselor.console_key:
+            return counselor.console_key
+    key = secrets.token_urlsafe(24)
+    add_counselor(
+        settings.counselors_path,
+        Counselor(id=DEMO_COUNSELOR, name="デモ相談員 (demo)", console_key=key, lang="ja"),
+    )
+    return key
+
+
+async def _serve(settings: Settings, *, demo: bool, console_key: str = "") -> int:
+    """Start the service, print where to find it, and run until Ctrl-C or SIGTERM."""
+    from bot.service import Service  # imported late: `counselor add` needs none of it
+
+    service = Service(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await service.start()
+    try:
+        print(f"Tsunagari is running at {service.http_url}", flush=True)
+        print(f"  person (web chat):   {service.http_url}/chat", flush=True)
+        if demo:
+            print(f"  counselor (console): {service.http_url}/console?key={console_key}", flush=True)
+        print(f"  health:              {service.http_url}/healthz", flush=True)
+        if service.telegram:
+            print("  Telegram:            polling with the configured bot token", flush=True)
+        print("Press Ctrl-C to stop.", flush=True)
+        await stop.wait()
+    finally:
+        print("Stopping…", flush=True)
+        with contextlib.suppress(Exception):
+            await service.stop()
+    return 0
+
+
+def _counselor_add(args: argparse.Namespace, settings: Settings) -> int:
+    key = secrets.token_urlsafe(24) if args.console else None
+    counselor = Counselor(
+        id=args.id, name=args.name, telegram_user_id=args.telegram_user_id, console_key=key, lang=args.lang
+    )
+    path = settings.counselors_path
+    add_counselor(path, counselor)
+    print(f"added {counselor.id} to {path}")
+    if key:
+        print(f"console: /console?key={key}")
+    return 0
+
+
+def _counselor_list(args: argparse.Namespace, settings: Settings) -> int:
+    for counselor in load_counselors(settings.counselors_path):
+        telegram = counselor.telegram_user_id or "-"
+        console = "yes" if counselor.console_key else "no"
+        print(f"{counselor.id}\t{counselor.name}\ttelegram={telegram}\tconsole={console}")
+    return 0

@@ -1,0 +1,80 @@
+"""The one aiohttp server: health, metrics, the web chat and the counselor console."""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from routing import keys
+
+if TYPE_CHECKING:
+    from bot.service import Service
+
+SERVICE = web.AppKey("service", "Service")
+STATIC = resources.files("bot").joinpath("static")
+
+
+def build_app(service: Service) -> web.Application:
+    """Routes: /healthz /readyz /metrics /chat /chat/ws /console /console/ws /static/."""
+    app = web.Application(client_max_size=256 * 1024)
+    app[SERVICE] = service
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", metrics)
+    app.router.add_get("/", chat_page)
+    app.router.add_get("/chat", chat_page)
+    app.router.add_get("/chat/ws", service.webchat.handle)
+    app.router.add_get("/console", console_page)
+    app.router.add_get("/console/ws", service.console.handle)
+    app.router.add_static("/static/", str(STATIC), append_version=True)
+    return app
+
+
+async def chat_page(request: web.Request) -> web.StreamResponse:
+    """The person's web chat."""
+    return await _page("chat.html")
+
+
+async def console_page(request: web.Request) -> web.StreamResponse:
+    """The counselor console (its websocket checks the key)."""
+    return await _page("console.html")
+
+
+async def _page(name: str) -> web.StreamResponse:
+    response = web.FileResponse(str(STATIC.joinpath(name)))
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """The process is up."""
+    return web.json_response({"status": "ok"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    """The process can serve: Redis answers."""
+    try:
+        await request.app[SERVICE].redis.ping()
+    except (RedisError, OSError):
+        return web.json_response({"status": "redis unavailable"}, status=503)
+    return web.json_response({"status": "ready"})
+
+
+async def metrics(request: web.Request) -> web.Response:
+    """Prometheus text: queue depth and counselors online (aggregates only, no person data)."""
+    redis: Redis = request.app[SERVICE].redis
+    waiting = await redis.zcard(keys.queue())
+    online = await redis.scard(keys.counselors_online())
+    body = (
+        "# HELP tsunagari_queue_waiting People waiting for a counselor.\n"
+        "# TYPE tsunagari_queue_waiting gauge\n"
+        f"tsunagari_queue_waiting {waiting}\n"
+        "# HELP tsunagari_counselors_online Counselors online.\n"
+        "# TYPE tsunagari_counselors_online gauge\n"
+        f"tsunagari_counselors_online {online}\n"
+    )
+    return web.Response(text=body, content_type="text/plain", charset="utf-8")

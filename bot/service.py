@@ -1,0 +1,121 @@
+"""The Tsunagari process: owns Redis, the dispatcher, the channels and the HTTP server.
+
+Every resource is created in `start()` and closed in reverse order by `stop()`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from aiohttp import web
+from redis.asyncio import BlockingConnectionPool, Redis
+
+from bot.channels.base import Outbox
+from bot.channels.hub import SocketChannel, SocketHub
+from bot.channels.telegram import TelegramChannel
+from bot.channels.webchat import WebChat
+from bot.console import Console
+from bot.counselors import CounselorDirectory
+from bot.dispatcher import Dispatcher
+from bot.http import build_app
+from bot.identity import Pseudonymizer
+from bot.redis_server import EmbeddedRedis
+from bot.settings import Settings
+from flows.intake import IntakeFlow
+from locales import Catalog
+from routing.conversations import Conversations
+from routing.presence import Presence
+from routing.queue import Queue
+from routing.scripts import Scripts
+
+logger = logging.getLogger(__name__)
+
+# A blocking pool waits for a free connection instead of failing at the limit (redis-py's default
+# pool raises MaxConnectionsError at 100, dropping updates under load).
+REDIS_MAX_CONNECTIONS = 200
+
+
+class Service:
+    """Start and stop everything one Tsunagari process runs."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.embedded: EmbeddedRedis | None = None
+        self.telegram: TelegramChannel | None = None
+        self.http_url = ""
+        self._stack = contextlib.AsyncExitStack()
+
+    async def start(self, *, telegram: bool = True, http: bool = True) -> None:
+        """Start Redis, the channels and the HTTP server; on failure, undo what was started."""
+        try:
+            await self._start(telegram=telegram, http=http)
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def _start(self, *, telegram: bool, http: bool) -> None:
+        settings = self.settings
+        url = settings.redis_url
+        if url is None:
+            self.embedded = EmbeddedRedis(settings.data_dir)
+            url = await self.embedded.start()
+            self._stack.push_async_callback(self.embedded.stop)
+        pool = BlockingConnectionPool.from_url(
+            url, decode_responses=True, max_connections=REDIS_MAX_CONNECTIONS, timeout=10
+        )
+        self.redis = Redis(connection_pool=pool)
+        self._stack.push_async_callback(pool.aclose)
+        self._stack.push_async_callback(self.redis.aclose)
+        await self.redis.ping()
+
+        scripts = Scripts(self.redis)
+        retention = settings.retention_days * 86400
+        self.conversations = Conversations(self.redis, scripts, retention)
+        self.queue = Queue(self.redis, scripts, self.conversations)
+        self.presence = Presence(self.redis, scripts)
+        self.counselors = CounselorDirectory(settings.counselors_path)
+        self.outbox = Outbox()
+        self.dispatcher = Dispatcher(
+            flow=IntakeFlow.load(),
+            catalog=Catalog.load(),
+            conversations=self.conversations,
+            queue=self.queue,
+            presence=self.presence,
+            outbox=self.outbox,
+            pseudonymizer=Pseudonymizer(settings.pseudonym_secret()),
+            counselors=self.counselors,
+            default_lang=settings.default_language,
+        )
+        self.hub = SocketHub(self.redis)
+        await self.hub.start()
+        self._stack.push_async_callback(self.hub.stop)
+        for name in ("web", "console"):
+            self.outbox.register(SocketChannel(name, self.hub))
+        self.webchat = WebChat(self.dispatcher, self.conversations, self.hub)
+        self.console = Console(
+            self.dispatcher, self.counselors, self.conversations, self.presence, self.queue, self.hub
+        )
+        if http:
+            await self._start_http()
+        if telegram and settings.telegram_token:
+            self.telegram = TelegramChannel(
+                settings.telegram_token, settings.telegram_api_url, self.dispatcher, self.counselors
+            )
+            self.outbox.register(self.telegram)
+            await self.telegram.start()
+            self._stack.push_async_callback(self.telegram.stop)
+
+    async def _start_http(self) -> None:
+        runner = web.AppRunner(build_app(self), access_log=None)
+        await runner.setup()
+        self._stack.push_async_callback(runner.cleanup)
+        site = web.TCPSite(runner, self.settings.http_host, self.settings.http_port)
+        await site.start()
+        host, port = runner.addresses[0][:2]
+        self.http_url = f"http://{host}:{port}"
+        logger.info("http listening on %s", self.http_url)
+
+    async def stop(self) -> None:
+        """Close everything that was started, newest first."""
+        await self._stack.aclose()

@@ -1,0 +1,97 @@
+"""Typed settings, read once at start-up from `TSUNAGARI_*` variables (or a .env file)."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class SettingsError(Exception):
+    """A setting is wrong or missing; the message is one line naming it."""
+
+
+class Settings(BaseSettings):
+    """Everything the process is configured with; passed down, never read from os.environ later."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="TSUNAGARI_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    telegram_token: str | None = None
+    telegram_api_url: str | None = Field(
+        default=None, description="Bot API base URL, e.g. http://127.0.0.1:8081/bot"
+    )
+    redis_url: str | None = Field(
+        default=None, description="Unset: start an embedded Redis under DATA_DIR/redis"
+    )
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8080, ge=0, le=65535)
+    data_dir: Path = Path("./var")
+    secret: str | None = Field(default=None, description="HMAC key for pseudonymous ids")
+    counselors_file: Path | None = None
+    default_language: str = "ja"
+    retention_days: int = Field(default=30, ge=1, le=3650)
+
+    @field_validator("telegram_token")
+    @classmethod
+    def _token_shape(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        bot_id, _, rest = value.partition(":")
+        if not bot_id.isdigit() or len(rest) < 4:
+            raise ValueError("expected the form 123456:ABC... that @BotFather gives")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        if not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must start with redis://, rediss:// or unix://")
+        return value
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _api_url_scheme(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @field_validator("default_language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        if value not in ("ja", "en"):
+            raise ValueError("must be ja or en")
+        return value
+
+    @property
+    def counselors_path(self) -> Path:
+        """The counselors file: the configured one, else DATA_DIR/counselors.yaml."""
+        return self.counselors_file or self.data_dir / "counselors.yaml"
+
+    def pseudonym_secret(self) -> bytes:
+        """The HMAC key: the setting, else one generated once into DATA_DIR/secret."""
+        if self.secret:
+            return self.secret.encode()
+        path = self.data_dir / "secret"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_hex(32))
+            path.chmod(0o600)
+        return path.read_text().strip().encode()
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment, or SettingsError naming the first bad setting."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "TSUNAGARI_" + str(first["loc"][0]).upper() if first["loc"] else "settings"
+        raise SettingsError(f"{name}: {first['msg']}") from None

@@ -1,0 +1,234 @@
+"""Telegram end to end: the real python-telegram-bot client, the local Bot API server, real Redis."""
+
+from __future__ import annotations
+
+from bot.service import Service
+from bot.testing.botapi import LocalBotApi
+from routing.conversations import Conversation
+from tests.conftest import COUNSELOR_B, COUNSELOR_C, ServiceFactory
+
+CONCERN = (
+    "I moved to Osaka for work in April and I don't really have anyone here. "
+    "Most days I don't talk to a single person and it's starting to get to me."
+)
+
+
+def texts(messages: list[dict]) -> list[str]:
+    return [m["text"] for m in messages]
+
+
+def options(botapi: LocalBotApi, message: dict) -> list[str]:
+    return [data for _label, data in botapi.buttons(message)]
+
+
+async def queue_person(botapi: LocalBotApi, user_id: int, concern: str = CONCERN) -> None:
+    """A person goes through the intake in English and ends up waiting."""
+    person = botapi.user(user_id, first_name="Aiko", language_code="ja")
+    botapi.send_text(person, "/start")
+    (welcome,) = await botapi.wait_for_messages(person.id)
+    botapi.press_button(person, welcome["message_id"], "consent")
+    (language,) = await botapi.wait_for_messages(person.id)
+    botapi.press_button(person, language["message_id"], "lang_en")
+    await botapi.wait_for_messages(person.id)
+    botapi.send_text(person, concern)
+    (queued,) = await botapi.wait_for_messages(person.id)
+    assert "waiting for a counselor" in queued["text"]
+
+
+async def test_person_reaches_counselor_and_they_talk_through_the_bot(
+    botapi: LocalBotApi, service: Service
+) -> None:
+    aiko = botapi.user(1001, first_name="Aiko", username="aiko_osaka", language_code="ja")
+    counselor = botapi.user(COUNSELOR_B, first_name="Sato", language_code="en")
+
+    botapi.send_text(aiko, "/start")
+    (welcome,) = await botapi.wait_for_messages(aiko.id)
+    assert "つながり" in welcome["text"] and "119" in welcome["text"]
+    assert options(botapi, welcome) == ["consent", "decline"]
+
+    botapi.press_button(aiko, welcome["message_id"], "consent")
+    (language,) = await botapi.wait_for_messages(aiko.id)
+    assert options(botapi, language) == ["lang_ja", "lang_en"]
+    assert botapi.sent(aiko.id)[0].get("reply_markup") is None  # the used keyboard is removed
+
+    botapi.press_button(aiko, language["message_id"], "lang_en")
+    (question,) = await botapi.wait_for_messages(aiko.id)
+    assert question["text"].startswith("Thank you. What would you like to talk about?")
+
+    botapi.send_text(aiko, CONCERN)
+    (queued,) = await botapi.wait_for_messages(aiko.id)
+    assert "You are now waiting for a counselor" in queued["text"]
+
+    botapi.send_text(counselor, "/online")
+    (online,) = await botapi.wait_for_messages(counselor.id)
+    assert online["text"].startswith("You are online. People waiting: 1.")
+
+    botapi.send_text(counselor, "/next")
+    (summary,) = await botapi.wait_for_messages(counselor.id)
+    assert "Intake summary" in summary["text"]
+    assert CONCERN in summary["text"]
+    assert "Language: English" in summary["text"]
+    for private in ("Aiko", "aiko_osaka", "1001"):  # the counselor never sees the person's account
+        assert private not in summary["text"]
+    (joined,) = await botapi.wait_for_messages(aiko.id)
+    assert joined["text"].startswith("A counselor has joined.")
+
+    botapi.send_text(aiko, "Thank you for answering. Nights are the worst, I can't sleep.")
+    (relayed,) = await botapi.wait_for_messages(counselor.id)
+    assert relayed["text"] == "Thank you for answering. Nights are the worst, I can't sleep."
+
+    botapi.send_text(counselor, "I'm glad you wrote. What usually goes through your mind at night?")
+    (answer,) = await botapi.wait_for_messages(aiko.id)
+    assert answer["text"] == "I'm glad you wrote. What usually goes through your mind at night?"
+    assert "Sato" not in answer["text"]
+
+    botapi.send_text(counselor, "/end")
+    (ended,) = await botapi.wait_for_messages(counselor.id)
+    assert ended["text"] == "You ended the conversation."
+    (told,) = await botapi.wait_for_messages(aiko.id)
+    assert told["text"].startswith("The counselor has ended this conversation.")
+    assert botapi.unread(aiko.id) == [] and botapi.unread(counselor.id) == []
+
+
+async def test_person_who_leaves_while_connected_frees_the_counselor(
+    botapi: LocalBotApi, service: Service
+) -> None:
+    counselor = botapi.user(COUNSELOR_B, first_name="Sato")
+    botapi.send_text(counselor, "/online")
+    await botapi.wait_for_messages(counselor.id)
+    await queue_person(botapi, 1002)
+    (notice,) = await botapi.wait_for_messages(counselor.id)
+    assert notice["text"].startswith("Someone is waiting to talk (1 waiting)")
+    botapi.send_text(counselor, "/next")
+    await botapi.wait_for_messages(counselor.id)
+    await botapi.wait_for_messages(1002)
+
+    botapi.send_text(1002, "/end")
+    (left,) = await botapi.wait_for_messages(1002)
+    assert left["text"].startswith("You have left the conversation.")
+    (told,) = await botapi.wait_for_messages(counselor.id)
+    assert told["text"] == "The person has left the conversation."
+    botapi.send_text(counselor, "/offline")
+    (offline,) = await botapi.wait_for_messages(counselor.id)
+    assert offline["text"].startswith("You are offline.")
+
+
+async def test_two_counselors_asking_next_at_once_only_one_gets_the_person(
+    botapi: LocalBotApi, service: Service
+) -> None:
+    b = botapi.user(COUNSELOR_B, first_name="B")
+    c = botapi.user(COUNSELOR_C, first_name="C")
+    for counselor in (b, c):
+        botapi.send_text(counselor, "/online")
+        await botapi.wait_for_messages(counselor.id)
+    wins = {b.id: 0, c.id: 0}
+    for round_ in range(100):
+        conversation = Conversation(
+            person_id=f"p{round_}", channel="web", address=f"{round_:032x}", state="concern", lang="en",
+            answers={"concern": f"round {round_}"},
+        )
+        await service.queue.enqueue(conversation, [])
+        botapi.send_text(b, "/next")  # both land in one getUpdates batch and race in Redis
+        botapi.send_text(c, "/next")
+        (to_b,) = await botapi.wait_for_messages(b.id)
+        (to_c,) = await botapi.wait_for_messages(c.id)
+        replies = ((b.id, to_b), (c.id, to_c))
+        got = [cid for cid, m in replies if "Intake summary" in m["text"]]
+        empty = [cid for cid, m in replies if m["text"] == "Nobody is waiting right now."]
+        assert len(got) == 1 and len(empty) == 1, (round_, to_b["text"], to_c["text"])
+        assert f"round {round_}" in (to_b if got[0] == b.id else to_c)["text"]
+        wins[got[0]] += 1
+        botapi.send_text(got[0], "/end")
+        await botapi.wait_for_messages(got[0])
+    assert sum(wins.values()) == 100
+    assert await service.queue.waiting() == 0
+
+
+async def test_restart_mid_intake_resumes_at_the_same_step(
+    botapi: LocalBotApi, start_service: ServiceFactory
+) -> None:
+    first = await start_service()
+    person = botapi.user(1003, first_name="Ken", language_code="ja")
+    botapi.send_text(person, "/start")
+    (welcome,) = await botapi.wait_for_messages(person.id)
+    botapi.press_button(person, welcome["message_id"], "consent")
+    (language,) = await botapi.wait_for_messages(person.id)
+    await first.stop()  # the Application stops; Redis and the conversation stay
+
+    await start_service()
+    botapi.send_text(person, "/start")  # after a restart, /start shows where they were
+    (again,) = await botapi.wait_for_messages(person.id)
+    assert again["text"] == language["text"]
+    assert options(botapi, again) == ["lang_ja", "lang_en"]
+    botapi.press_button(person, language["message_id"], "lang_ja")
+    (question,) = await botapi.wait_for_messages(person.id)
+    assert question["text"].startswith("ありがとうございます。どんなことを話したいですか？")
+    botapi.send_text(person, "仕事をやめてから、誰とも話していません。")
+    (queued,) = await botapi.wait_for_messages(person.id)
+    assert "いま相談員を待っています" in queued["text"]
+    welcomes = [m for m in botapi.sent(person.id) if m["text"] == welcome["text"]]
+    assert len(welcomes) == 1  # consent was not asked again
+
+
+async def test_media_gets_a_kind_text_reply_and_the_intake_goes_on(
+    botapi: LocalBotApi, service: Service
+) -> None:
+    person = botapi.user(1004, first_name="Mei", language_code="ja")
+    botapi.send_text(person, "/start")
+    (welcome,) = await botapi.wait_for_messages(person.id)
+    for send in (botapi.send_photo, botapi.send_sticker, botapi.send_voice, botapi.send_location):
+        send(person)
+        sorry, prompt = await botapi.wait_for_messages(person.id, count=2)
+        assert sorry["text"].startswith("ごめんなさい、ここでは文字のメッセージしか読めません。")
+        assert prompt["text"] == welcome["text"] and options(botapi, prompt) == ["consent", "decline"]
+    botapi.press_button(person, welcome["message_id"], "consent")
+    (language,) = await botapi.wait_for_messages(person.id)
+    assert options(botapi, language) == ["lang_ja", "lang_en"]
+
+
+async def test_unknown_command_gets_the_help_text(botapi: LocalBotApi, service: Service) -> None:
+    person = botapi.user(1005, first_name="Yui", language_code="en")
+    botapi.send_text(person, "/start")
+    (welcome,) = await botapi.wait_for_messages(person.id)
+    botapi.send_text(person, "/whatisthis")
+    help_text, prompt = await botapi.wait_for_messages(person.id, count=2)
+    assert help_text["text"].startswith("Tsunagari connects you with a counselor by chat.")
+    assert prompt["text"] == welcome["text"]
+    botapi.send_text(person, "hello?")  # text where a button is expected: a gentle nudge, no loss
+    nudge, prompt = await botapi.wait_for_messages(person.id, count=2)
+    assert nudge["text"] == "Please choose one of the buttons below."
+
+
+async def test_a_long_message_reaches_the_counselor_whole_and_in_order(
+    botapi: LocalBotApi, service: Service
+) -> None:
+    counselor = botapi.user(COUNSELOR_B, first_name="Sato")
+    botapi.send_text(counselor, "/online")
+    await botapi.wait_for_messages(counselor.id)
+    await queue_person(botapi, 1006)
+    await botapi.wait_for_messages(counselor.id)  # "someone is waiting"
+    botapi.send_text(counselor, "/next")
+    await botapi.wait_for_messages(counselor.id)
+    await botapi.wait_for_messages(1006)
+
+    sentence = "会社でも家でも話せる人がいなくて、毎晩ひとりで考えこんでしまいます。{n}\n"
+    letter = "".join(sentence.format(n=n) for n in range(400))[:10_000]
+    assert len(letter) == 10_000
+    botapi.send_text(1006, letter)
+    parts = await botapi.wait_for_messages(counselor.id, count=3)
+    assert all(1 <= len(p["text"]) <= 4096 for p in parts)
+    assert "".join(p["text"] for p in parts) == letter
+    assert botapi.unread(counselor.id) == []
+
+
+async def test_unregistered_user_gets_the_intake_not_counselor_commands(
+    botapi: LocalBotApi, service: Service
+) -> None:
+    stranger = botapi.user(5555, first_name="Not a counselor", language_code="en")
+    botapi.send_text(stranger, "/online")
+    help_text, welcome = await botapi.wait_for_messages(stranger.id, count=2)
+    assert help_text["text"].startswith("Tsunagari connects you with a counselor")
+    assert welcome["text"].startswith("Hello, this is Tsunagari.")
+    botapi.send_text(stranger, "/next")
+    reply = await botapi.wait_for_messages(stranger.id, count=2)
+    assert not any("Intake summary" in m["text"] or "Nobody is waiting" in m["text"] for m in reply)

