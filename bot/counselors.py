@@ -81,7 +81,9 @@ def _parse(item: Any, where: str) -> Counselor:
         raise CounselorFileError(f"{where}: name is missing")
     telegram_user_id = item.get("telegram_user_id")
     if telegram_user_id is not None and (
-        not isinstance(telegram_user_id, int) or telegram_user_id <= 0
+        isinstance(telegram_user_id, bool)
+        or not isinstance(telegram_user_id, int)
+        or telegram_user_id <= 0
     ):
         raise CounselorFileError(f"{where}: telegram_user_id must be a positive number")
     console_key = item.get("console_key")

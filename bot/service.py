@@ -107,9 +107,11 @@ class Service:
             self._stack.push_async_callback(self.telegram.stop)
 
     async def _start_http(self) -> None:
-        runner = web.AppRunner(build_app(self), access_log=None)
+        runner = web.AppRunner(build_app(self), access_log=None, shutdown_timeout=5.0)
         await runner.setup()
         self._stack.push_async_callback(runner.cleanup)
+        # Runs before runner.cleanup, which would otherwise wait for open websockets to end.
+        self._stack.push_async_callback(self.hub.close_sockets)
         site = web.TCPSite(runner, self.settings.http_host, self.settings.http_port)
         await site.start()
         host, port = runner.addresses[0][:2]

@@ -70,6 +70,7 @@ class IntakeFlow:
                 raise FlowError(f"transition {index}: unknown destination {dest!r}")
             self._sets[(source, trigger)] = dict(item.get("set", {}))
             transitions.append({"trigger": trigger, "source": source, "dest": dest})
+        _check_every_input_moves(self.steps, self._sets)
         self._machine = Machine(
             model=None,
             states=[*self.steps, *self.handoffs],
@@ -131,6 +132,16 @@ class IntakeFlow:
             return model.state
         finally:
             self._machine.remove_model(model)
+
+
+def _check_every_input_moves(steps: dict[str, Step], sets: dict[tuple[str, str], dict]) -> None:
+    """Each button and each free-text answer must lead somewhere, or a person would be stuck."""
+    for step in steps.values():
+        for option in step.options:
+            if (step.name, option) not in sets:
+                raise FlowError(f"state {step.name!r}: option {option!r} has no transition")
+        if step.answer and (step.name, TEXT_TRIGGER) not in sets:
+            raise FlowError(f"state {step.name!r}: its answer has no 'text' transition")
 
 
 def _parse_step(name: str, body: dict[str, Any]) -> Step:

@@ -57,9 +57,13 @@ class SocketHub:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        await self.close_sockets()
+
+    async def close_sockets(self) -> None:
+        """Close every page's socket (pages reconnect by themselves, to this or another process)."""
         for sockets in list(self._sockets.values()):
             for socket in list(sockets):
-                await socket.close()
+                await socket.close(code=1012)  # 1012: service restart
 
     async def _listen(self) -> None:
         prefix = keys.outbox("", "")[:-1]  # "tsunagari:out:"

@@ -44,14 +44,17 @@ def split_text(text: str, limit: int = TELEGRAM_TEXT_LIMIT) -> list[str]:
     """Cut a long text into pieces Telegram accepts, at a line break or space where possible."""
     pieces: list[str] = []
     while len(text) > limit:
-        cut = max(text.rfind("\n", 0, limit), text.rfind(" ", 0, limit))
-        if cut < limit // 2:  # no natural break near the end: cut hard, losing nothing
+        # Prefer a line break, then a space, in the second half; else cut hard (losing nothing).
+        cut = text.rfind("\n", limit // 2, limit - 1) + 1  # keep the break with the piece before it
+        if cut <= 0:
+            cut = text.rfind(" ", limit // 2, limit - 1) + 1
+        if cut <= 0:
             cut = limit
         pieces.append(text[:cut])
         text = text[cut:]
-    if text or not pieces:
-        pieces.append(text)
-    return pieces
+    pieces.append(text)
+    # Telegram refuses a blank message; a blank tail carries nothing the person wrote.
+    return [piece for piece in pieces if piece.strip()] or pieces[:1]
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):

@@ -1,0 +1,111 @@
+"""Web chat in headless Chromium: a person does the intake in /chat and talks with a Telegram
+counselor; a reload resumes the conversation."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import AsyncIterator
+
+import pytest
+import pytest_asyncio
+from playwright.async_api import Browser, Page, async_playwright, expect
+
+from bot.service import Service
+from bot.testing.botapi import LocalBotApi
+from tests.conftest import CONSOLE_KEY, COUNSELOR_B
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+# Without the background-networking flags Chromium keeps trying to reach Google, which this
+# offline machine refuses many times a second.
+CHROMIUM_ARGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is installed by `make test`")
+
+
+@pytest_asyncio.fixture
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        await browser.close()
+
+
+async def open_chat(browser: Browser, url: str) -> Page:
+    context = await browser.new_context(locale="en-US", viewport={"width": 390, "height": 844})
+    page = await context.new_page()
+    await page.goto(url)
+    return page
+
+
+async def test_person_on_web_chat_talks_with_a_telegram_counselor(
+    browser: Browser, botapi: LocalBotApi, service: Service
+) -> None:
+    page = await open_chat(browser, f"{service.http_url}/chat")
+    log = page.locator("#log")
+    await expect(log.locator(".msg-bot").first).to_contain_text("Hello, this is Tsunagari.")
+    await page.locator(".option[data-id=consent]").click()
+    await expect(log.locator(".msg-person .msg-text").last).to_have_text("I agree, continue")
+    await page.locator(".option[data-id=lang_en]").click()
+    await expect(log.locator(".msg-bot").last).to_contain_text("What would you like to talk about?")
+    concern = "My partner and I broke up and I can't stop crying. I just need someone to talk to."
+    await page.locator("#input").fill(concern)
+    await page.locator("#send").click()
+    await expect(log.locator(".msg-bot").last).to_contain_text("You are now waiting for a counselor")
+
+    counselor = botapi.user(COUNSELOR_B, first_name="Sato")
+    botapi.send_text(counselor, "/online")
+    (online,) = await botapi.wait_for_messages(counselor.id)
+    assert "People waiting: 1." in online["text"]
+    botapi.send_text(counselor, "/next")
+    (summary,) = await botapi.wait_for_messages(counselor.id)
+    assert concern in summary["text"]
+    await expect(log.locator(".msg-bot").last).to_contain_text("A counselor has joined.")
+
+    await page.locator("#input").fill("Thank you for being here.")
+    await page.locator("#input").press("Enter")
+    (relayed,) = await botapi.wait_for_messages(counselor.id)
+    assert relayed["text"] == "Thank you for being here."
+    botapi.send_text(counselor, "I'm here with you. Take your time.")
+    counselor_said = log.locator(".msg-counselor .msg-text").last
+    await expect(counselor_said).to_have_text("I'm here with you. Take your time.")
+
+    await page.reload()  # the browser's token resumes the same conversation
+    await expect(counselor_said).to_have_text("I'm here with you. Take your time.")
+    await expect(log.locator(".msg-person .msg-text")).to_have_count(4)
+    await page.locator("#input").fill("Still here after the reload.")
+    await page.locator("#send").click()
+    (after_reload,) = await botapi.wait_for_messages(counselor.id)
+    assert after_reload["text"] == "Still here after the reload."
+
+    botapi.send_text(counselor, "/end")
+    await botapi.wait_for_messages(counselor.id)
+    await expect(log.locator(".msg-bot").last).to_contain_text("The counselor has ended this conversation.")
+
+
+async def test_console_counselor_takes_a_web_chat_person(browser: Browser, service: Service) -> None:
+    person = await open_chat(browser, f"{service.http_url}/chat")
+    await person.locator(".option[data-id=consent]").click()
+    await person.locator(".option[data-id=lang_en]").click()
+    await expect(person.locator("#log .msg-bot").last).to_contain_text("What would you like")
+    await person.locator("#input").fill("I haven't left my room in weeks.")
+    await person.locator("#send").click()
+    await expect(person.locator("#log .msg-bot").last).to_contain_text("waiting for a counselor")
+
+    console = await open_chat(browser, f"{service.http_url}/console?key={CONSOLE_KEY}")
+    await expect(console.locator("#waiting")).to_have_text("1")
+    await console.locator("#online").click()
+    await console.locator("#next").click()
+    await expect(console.locator("#summary")).to_contain_text("I haven't left my room in weeks.")
+    await expect(person.locator("#log .msg-bot").last).to_contain_text("A counselor has joined.")
+    await console.locator("#input").fill("Hello, I'm glad you wrote to us.")
+    await console.locator("#send").click()
+    counselor_said = person.locator("#log .msg-counselor .msg-text").last
+    await expect(counselor_said).to_have_text("Hello, I'm glad you wrote to us.")
+    await person.locator("#input").fill("Thanks.")
+    await person.locator("#send").click()
+    await expect(console.locator("#log .msg-person .msg-text").last).to_have_text("Thanks.")
+    await console.locator("#end").click()
+    await expect(person.locator("#log .msg-bot").last).to_contain_text("The counselor has ended")
