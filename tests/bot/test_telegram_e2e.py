@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.service import Service
 from bot.testing.botapi import LocalBotApi
+from bot.testing.botapi_wire import TgUser
 from routing.conversations import Conversation
 from tests.conftest import COUNSELOR_B, COUNSELOR_C, ServiceFactory
 
@@ -33,6 +34,20 @@ async def queue_person(botapi: LocalBotApi, user_id: int, concern: str = CONCERN
     botapi.send_text(person, concern)
     (queued,) = await botapi.wait_for_messages(person.id)
     assert "waiting for a counselor" in queued["text"]
+
+
+async def connect_person(botapi: LocalBotApi, user_id: int) -> TgUser:
+    """Counselor B goes online, a person queues, B takes them; returns B's Telegram user."""
+    counselor = botapi.user(COUNSELOR_B, first_name="Sato")
+    botapi.send_text(counselor, "/online")
+    await botapi.wait_for_messages(counselor.id)
+    await queue_person(botapi, user_id)
+    (notice,) = await botapi.wait_for_messages(counselor.id)
+    assert notice["text"].startswith("Someone is waiting to talk (1 waiting)")
+    botapi.send_text(counselor, "/next")
+    await botapi.wait_for_messages(counselor.id)
+    await botapi.wait_for_messages(user_id)
+    return counselor
 
 
 async def test_person_reaches_counselor_and_they_talk_through_the_bot(
@@ -93,15 +108,7 @@ async def test_person_reaches_counselor_and_they_talk_through_the_bot(
 async def test_person_who_leaves_while_connected_frees_the_counselor(
     botapi: LocalBotApi, service: Service
 ) -> None:
-    counselor = botapi.user(COUNSELOR_B, first_name="Sato")
-    botapi.send_text(counselor, "/online")
-    await botapi.wait_for_messages(counselor.id)
-    await queue_person(botapi, 1002)
-    (notice,) = await botapi.wait_for_messages(counselor.id)
-    assert notice["text"].startswith("Someone is waiting to talk (1 waiting)")
-    botapi.send_text(counselor, "/next")
-    await botapi.wait_for_messages(counselor.id)
-    await botapi.wait_for_messages(1002)
+    counselor = await connect_person(botapi, 1002)
 
     botapi.send_text(1002, "/end")
     (left,) = await botapi.wait_for_messages(1002)
@@ -202,14 +209,7 @@ async def test_unknown_command_gets_the_help_text(botapi: LocalBotApi, service: 
 async def test_a_long_message_reaches_the_counselor_whole_and_in_order(
     botapi: LocalBotApi, service: Service
 ) -> None:
-    counselor = botapi.user(COUNSELOR_B, first_name="Sato")
-    botapi.send_text(counselor, "/online")
-    await botapi.wait_for_messages(counselor.id)
-    await queue_person(botapi, 1006)
-    await botapi.wait_for_messages(counselor.id)  # "someone is waiting"
-    botapi.send_text(counselor, "/next")
-    await botapi.wait_for_messages(counselor.id)
-    await botapi.wait_for_messages(1006)
+    counselor = await connect_person(botapi, 1006)
 
     sentence = "会社でも家でも話せる人がいなくて、毎晩ひとりで考えこんでしまいます。{n}\n"
     letter = "".join(sentence.format(n=n) for n in range(400))[:10_000]
