@@ -10,6 +10,9 @@ import secrets
 import signal
 import sys
 
+from redis.exceptions import RedisError
+from telegram.error import InvalidToken
+
 from bot.counselors import Counselor, CounselorFileError, add_counselor, load_counselors
 from bot.redis_server import EmbeddedRedisError
 from bot.settings import Settings, SettingsError, load_settings
@@ -30,8 +33,14 @@ def main(argv: list[str] | None = None) -> int:
     except (SettingsError, CounselorFileError, EmbeddedRedisError) as exc:
         print(f"tsunagari: {exc}", file=sys.stderr)
         return 2
+    except RedisError as exc:
+        print(f"tsunagari: TSUNAGARI_REDIS_URL: Redis does not answer ({exc})", file=sys.stderr)
+        return 2
+    except InvalidToken:
+        print("tsunagari: TSUNAGARI_TELEGRAM_TOKEN: Telegram rejected the token", file=sys.stderr)
+        return 2
     except OSError as exc:  # e.g. the HTTP port is taken
-        print(f"tsunagari: {exc.strerror or exc}", file=sys.stderr)
+        print(f"tsunagari: TSUNAGARI_HTTP_HOST/PORT: {exc.strerror or exc}", file=sys.stderr)
         return 2
 
 

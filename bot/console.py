@@ -135,6 +135,11 @@ class Console:
             text = self.dispatcher.catalog.text(counselor.lang, "error-try-again")
             await socket.send_json({"type": "error", "text": text})
             return
-        await self.dispatcher.counselor_message(counselor, message)
+        try:
+            await self.dispatcher.counselor_message(counselor, message)
+        except Exception:  # the counselor must get an answer, and the console must stay open
+            logger.exception("console message failed")
+            text = self.dispatcher.catalog.text(counselor.lang, "error-try-again")
+            await socket.send_json({"type": "error", "text": text})
         await socket.send_json(await self.status(counselor))
 

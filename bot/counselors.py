@@ -41,15 +41,19 @@ def load_counselors(path: Path) -> list[Counselor]:
     """Parse and validate a counselors file; a missing file means nobody is registered."""
     if not path.exists():
         return []
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise CounselorFileError(f"{path}: not UTF-8 text") from None
     try:
         root = yaml.compose(text)
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        line = exc.problem_mark.line + 1 if getattr(exc, "problem_mark", None) else "?"
-        raise CounselorFileError(f"{path}:{line}: not valid YAML") from None
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else "?"
+        raise CounselorFileError(f"{path}:{line}: not valid YAML ({getattr(exc, 'problem', '')})") from None
     if root is None:
         return []
-    data = yaml.safe_load(text)
     if not isinstance(data, dict) or not isinstance(data.get("counselors", []), list):
         raise CounselorFileError(f"{path}:1: expected a mapping with a 'counselors' list")
     nodes = _item_nodes(root)

@@ -123,7 +123,13 @@ class Dispatcher:
         elif len(message.value) > MAX_TEXT:
             await self._say(conversation, [Reply("text-too-long", {"limit": MAX_TEXT})])
         elif conversation.state in (QUEUED, CONNECTED):
-            await self._person_words(conversation, message.value)
+            if message.kind == "option":  # an old intake button: nothing to pass on
+                await self._say(conversation, self._prompt(conversation))
+            else:
+                await self._person_words(conversation, message.value)
+        elif not self.flow.knows(conversation.state):
+            # The flow file changed under a conversation: begin again rather than fail each time.
+            await self._start(conversation.person_id, message)
         else:
             await self._intake_step(conversation, message)
 
@@ -291,7 +297,8 @@ class Dispatcher:
     async def _counselor_words(self, counselor: Counselor, message: Message) -> None:
         state = await self.presence.get(counselor.id)
         conversation = await self.conversations.get(state.person_id) if state.person_id else None
-        if conversation is None or conversation.state != CONNECTED:
+        connected = conversation is not None and conversation.state == CONNECTED
+        if not connected or conversation.counselor_id != counselor.id:
             await self._reply(message, counselor.lang, [Reply("counselor-no-conversation")])
             return
         entry = Entry("counselor", message.value)
@@ -302,9 +309,10 @@ class Dispatcher:
         """Let online counselors with free hands know someone is waiting."""
         waiting = await self.queue.waiting()
         for state in await self.presence.idle_online():
-            await self._counselor_says(
-                state.counselor_id, "counselor-person-waiting", waiting=waiting
-            )
+            try:
+                await self._counselor_says(state.counselor_id, "counselor-person-waiting", waiting=waiting)
+            except Exception:  # one unreachable counselor must not undo the person's place in line
+                logger.exception("could not notify counselor=%s", state.counselor_id)
 
     async def _counselor_says(self, counselor_id: str, key: str, **params: str | int) -> None:
         lang = self._counselor_lang(counselor_id)

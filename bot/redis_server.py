@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
+import fcntl
 import hashlib
 import importlib.util
 import logging
@@ -57,8 +58,10 @@ class EmbeddedRedis:
         self.pidfile = self.dir / "redis.pid"
         self.logfile = self.dir / "redis.log"
         self.socket = self._socket_path()
+        self.lockfile = self.dir / "owner.lock"
         self._process: asyncio.subprocess.Process | None = None
         self._adopted_pid: int | None = None
+        self._lock: int | None = None
 
     def _socket_path(self) -> Path:
         socket = self.dir / "redis.sock"
@@ -74,6 +77,7 @@ class EmbeddedRedis:
     async def start(self, timeout: float = 15.0) -> str:
         """Start (or adopt a live leftover) and return the URL once the server answers PING."""
         self.dir.mkdir(parents=True, exist_ok=True)
+        self._take_ownership()
         if await self._adopt_leftover():
             return self.url
         self.socket.unlink(missing_ok=True)
@@ -106,6 +110,19 @@ class EmbeddedRedis:
             await asyncio.sleep(0.02)
         logger.info("embedded redis started pid=%s socket=%s", self._process.pid, self.socket)
         return self.url
+
+    def _take_ownership(self) -> None:
+        """One owner per data directory: a second Tsunagari must not adopt (and later stop) the
+        Redis of one that is still running. The lock dies with its process, crash included."""
+        descriptor = os.open(self.lockfile, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(descriptor)
+            raise EmbeddedRedisError(
+                f"another Tsunagari process is using {self.dir.parent}; stop it or set TSUNAGARI_DATA_DIR"
+            ) from None
+        self._lock = descriptor
 
     async def _adopt_leftover(self) -> bool:
         """A server from a crashed run: reuse it if it answers, else make sure it is gone."""
@@ -153,6 +170,9 @@ class EmbeddedRedis:
             await _terminate_pid(self._adopted_pid)
         self._process = None
         self._adopted_pid = None
+        if self._lock is not None:
+            os.close(self._lock)  # closing releases the flock
+            self._lock = None
 
 
 async def _terminate_pid(pid: int, timeout: float = 10.0) -> None:

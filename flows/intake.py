@@ -119,6 +119,10 @@ class IntakeFlow:
         handoff = dest if dest in self.handoffs else None
         return StepResult(new_state, self.prompt(new_state), handoff)
 
+    def knows(self, state: str) -> bool:
+        """Whether `state` is a step or hand-off of this flow."""
+        return state in self.steps or state in self.handoffs
+
     def handoff_kind(self, name: str) -> str:
         """`queue` or `closed` for a hand-off state name."""
         return self.handoffs[name].kind

@@ -99,10 +99,12 @@ class Conversations:
         self._queue_append(pipe, conversation.person_id, entries)
 
     def _queue_append(self, pipe: Redis, person_id: str, entries: list[Entry]) -> None:
+        """Append entries; activity renews the retention of the transcript and the conversation."""
         if entries:
             transcript_key = keys.transcript(person_id)
             pipe.rpush(transcript_key, *(entry.to_json() for entry in entries))
             pipe.expire(transcript_key, self.retention)
+            pipe.expire(keys.conversation(person_id), self.retention)
 
     async def append(self, person_id: str, entries: list[Entry]) -> None:
         """Append what the bot or the counselor said to the person."""

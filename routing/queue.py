@@ -64,6 +64,7 @@ class Queue:
                 keys.ticket(""),
                 keys.conversation(""),
                 keys.transcript(""),
+                self.conversations.retention,
             ],
         )
         status = result[0]

@@ -17,7 +17,7 @@ from telegram import (
     InlineKeyboardMarkup,
     Update,
 )
-from telegram.error import Forbidden, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -152,6 +152,12 @@ class TelegramChannel:
             except Forbidden:
                 logger.warning("telegram chat blocked the bot; message not delivered")
                 return
+            except BadRequest as exc:  # e.g. the chat is gone: retrying cannot help
+                logger.error("telegram refused a message: %s", exc.message)
+                return
+            except (TimedOut, NetworkError):
+                logger.warning("telegram send failed; retrying")
+                await asyncio.sleep(1)
         logger.error("telegram message not delivered after retries")
 
     def _message_from(self, update: Update) -> Message | None:
@@ -169,11 +175,16 @@ class TelegramChannel:
         message = self._message_from(update)
         if message is None:
             return
+        messages = [message]
+        caption = update.effective_message.caption
+        if message.kind == "unsupported" and caption:  # keep the words that came with a photo
+            messages.append(Message(CHANNEL, message.address, "text", caption, message.lang_hint))
         counselor = self.counselors.by_telegram(update.effective_user.id)
-        if counselor is not None:
-            await self.dispatcher.counselor_message(counselor, message)
-        else:
-            await self.dispatcher.person_message(message)
+        for each in messages:
+            if counselor is not None:
+                await self.dispatcher.counselor_message(counselor, each)
+            else:
+                await self.dispatcher.person_message(each)
 
     async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A button press: acknowledge it, remove the keyboard, and treat it as the person's choice."""

@@ -77,14 +77,22 @@ class WebChat:
     async def _inbound(self, socket: web.WebSocketResponse, token: str, hint: str | None, raw: str) -> None:
         message = parse_frame(token, hint, raw)
         if message is None:
-            lang = self._langs.get(socket, self.dispatcher.default_lang)
-            text = self.dispatcher.catalog.text(lang, "error-try-again")
-            await socket.send_json({"type": "error", "text": text})
             logger.info("web chat frame rejected")
+            await self._error(socket)
             return
         if message.kind == "text" and not message.value.strip():
             return
-        await self.dispatcher.person_message(message)
+        try:
+            await self.dispatcher.person_message(message)
+        except Exception:  # the person must get an answer, and the socket must stay open
+            logger.exception("web chat message failed")
+            await self._error(socket)
+
+    async def _error(self, socket: web.WebSocketResponse) -> None:
+        """A kind "please send that again" in the page's language."""
+        lang = self._langs.get(socket, self.dispatcher.default_lang)
+        text = self.dispatcher.catalog.text(lang, "error-try-again")
+        await socket.send_json({"type": "error", "text": text})
 
 
 def parse_frame(token: str, hint: str | None, raw: str) -> Message | None:

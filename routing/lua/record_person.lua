@@ -3,8 +3,10 @@
 -- ARGV[1] transcript entry (JSON), ARGV[2] retention in seconds
 -- Returns {state, counselor_id} as they were when the message was kept.
 -- Atomic with claim.lua: a message kept while 'queued' is in the claim's notes; one kept while
--- 'connected' is relayed live by the caller. Nothing is lost between the two.
+-- 'connected' is relayed live by the caller. Nothing is lost between the two. Activity renews
+-- the retention of both keys.
 local fields = redis.call('HMGET', KEYS[1], 'state', 'counselor_id')
 redis.call('RPUSH', KEYS[2], ARGV[1])
 redis.call('EXPIRE', KEYS[2], ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[2])
 return {fields[1] or '', fields[2] or ''}

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
+import pytest
 import pytest_asyncio
 from redis.asyncio import Redis
 
-from bot.redis_server import EmbeddedRedis
+from bot.redis_server import EmbeddedRedis, EmbeddedRedisError
 
 Servers = Callable[[], Awaitable[EmbeddedRedis]]
 
@@ -53,6 +55,14 @@ def alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+def crash_owner(server: EmbeddedRedis) -> None:
+    """The owning process "crashes": its lock is released, its redis-server lingers."""
+    assert server._lock is not None
+    os.close(server._lock)
+    server._lock = None
+    server._process = None
 
 
 async def gone(pid: int, timeout: float = 5.0) -> bool:
@@ -111,6 +121,7 @@ async def test_a_live_leftover_server_is_adopted_and_stopped_by_its_adopter(new_
     leftover = await server_pid(crashed)
     async with client(crashed) as redis:
         await redis.set("written-before-the-crash", "1")
+    crash_owner(crashed)
 
     adopter = await new_server()
     adopted = await server_pid(adopter)
@@ -121,6 +132,20 @@ async def test_a_live_leftover_server_is_adopted_and_stopped_by_its_adopter(new_
     assert adopted == leftover
     assert kept == "1"
     assert await gone(leftover), "the adopted server is still running after stop()"
+
+
+async def test_a_second_process_on_the_same_data_dir_is_refused_and_harms_nothing(
+    new_server: Servers,
+) -> None:
+    running = await new_server()
+    pid = await server_pid(running)
+
+    with pytest.raises(EmbeddedRedisError, match="another Tsunagari process is using"):
+        await new_server()
+
+    assert not await gone(pid, timeout=0.3)  # the first one's Redis still runs
+    async with client(running) as redis:
+        assert await redis.ping()
 
 
 async def test_a_stale_pid_file_of_a_dead_process_is_replaced_by_a_fresh_server(
@@ -162,6 +187,7 @@ async def test_a_leftover_server_that_no_longer_answers_is_replaced(new_server: 
     stuck = await new_server()
     stuck_pid = await server_pid(stuck)
     stuck.socket.unlink()  # still running, but nobody can reach it
+    crash_owner(stuck)
 
     fresh = await new_server()
 

@@ -286,3 +286,41 @@ async def test_person_data_expires_within_the_retention_period_at_every_stage(
 async def ttls_of(redis: Redis, ticket_id: str) -> dict[str, int]:
     names = [*keys.person_keys("p1"), keys.ticket(ticket_id)]
     return {name: await redis.ttl(name) for name in names}
+
+
+async def test_a_ticket_whose_conversation_expired_is_dropped_and_the_next_person_is_served(
+    routing: Routing, redis: Redis
+) -> None:
+    await enqueue(routing, "gone")
+    await enqueue(routing, "here")
+    await online(routing, "c1")
+    await redis.delete(keys.conversation("gone"))  # as retention (or erasure) would
+
+    claim = await routing.queue.claim("c1")
+
+    assert claim.person_id == "here"
+    assert not await redis.exists(keys.conversation("gone"))  # not re-created by the claim
+    assert await routing.queue.waiting() == 0
+
+
+async def test_a_counselor_is_freed_even_if_the_conversation_expired_meanwhile(
+    routing: Routing, redis: Redis
+) -> None:
+    await enqueue(routing, "p1")
+    await online(routing, "c1")
+    await routing.queue.claim("c1")
+    await redis.delete(keys.conversation("p1"))
+
+    await routing.queue.end("p1", "c1")
+
+    assert (await routing.presence.get("c1")).person_id == ""
+    await routing.presence.go_offline("c1")  # no longer "busy"
+
+
+async def test_activity_renews_the_conversation_retention(routing: Routing, redis: Redis) -> None:
+    await enqueue(routing, "p1")
+    await redis.expire(keys.conversation("p1"), 5)
+
+    await routing.conversations.record_person("p1", Entry("person", "まだ待っています"))
+
+    assert await redis.ttl(keys.conversation("p1")) > 5
