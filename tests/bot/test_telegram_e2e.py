@@ -232,3 +232,18 @@ async def test_unregistered_user_gets_the_intake_not_counselor_commands(
     botapi.send_text(stranger, "/next")
     reply = await botapi.wait_for_messages(stranger.id, count=2)
     assert not any("Intake summary" in m["text"] or "Nobody is waiting" in m["text"] for m in reply)
+
+
+async def test_media_while_connected_is_answered_kindly_and_a_caption_still_reaches_the_counselor(
+    botapi: LocalBotApi, service: Service
+) -> None:
+    counselor = await connect_person(botapi, 1007)
+    botapi.send_sticker(1007)
+    (sorry,) = await botapi.wait_for_messages(1007)
+    assert sorry["text"].startswith("Sorry, I can only read text messages here.")
+    botapi.send_photo(1007, caption="This is the view from my window. I haven't gone out in a month.")
+    (sorry_again,) = await botapi.wait_for_messages(1007)
+    assert sorry_again["text"] == sorry["text"]
+    (caption,) = await botapi.wait_for_messages(counselor.id)
+    assert caption["text"] == "This is the view from my window. I haven't gone out in a month."
+    assert botapi.unread(counselor.id) == []
