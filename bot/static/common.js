@@ -1,0 +1,305 @@
+// Tsunagari: what the person's web chat (chat.js) and the counselor console (console.js) share.
+// One websocket with reconnect and backoff, the message log (#log, .msg, .msg-<role>, .msg-text,
+// .notice), the connection status, the composer and the server's UI labels. No framework, no
+// build step, no network besides the page's own websocket. Loaded before the page's script.
+'use strict';
+
+(function () {
+  const ROLES = ['bot', 'counselor', 'person', 'system'];
+  const BACKOFF_MS = [1000, 2000, 4000, 8000, 15000];
+  const NEAR_BOTTOM_PX = 120;
+
+  /** Two-letter language of the browser, e.g. "ja" ("ja" when it is not two letters). */
+  function browserLang() {
+    const tag = (navigator.language || 'ja').slice(0, 2).toLowerCase();
+    return /^[a-z]{2}$/.test(tag) ? tag : 'ja';
+  }
+
+  /** The only text hard-coded in the pages: shown before the server has sent any labels. */
+  function connectingFallback(lang) {
+    return lang === 'ja' ? '接続中…' : 'Connecting…';
+  }
+
+  /** ws(s)://host<path>?<params> for this page. */
+  function socketUrl(path, params) {
+    const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    const query = new URLSearchParams(params);
+    return scheme + '//' + location.host + path + '?' + query.toString();
+  }
+
+  /** A UI label from the server's STRINGS, or FALLBACK until one arrives. */
+  function label(strings, key, fallback) {
+    const value = strings[key];
+    return typeof value === 'string' && value ? value : fallback;
+  }
+
+  /** Take the labels and language of a "ui" message into STATE (.strings, .lang). */
+  function readUi(msg, state) {
+    state.strings = msg.strings && typeof msg.strings === 'object' ? msg.strings : {};
+    if (typeof msg.lang === 'string' && msg.lang) {
+      state.lang = msg.lang.slice(0, 2).toLowerCase();
+      document.documentElement.lang = msg.lang;
+    }
+  }
+
+  /** Show the connection state on #status (data-state "open" or "closed") and its text. */
+  function setStatus(status, statusText, open, text) {
+    status.dataset.state = open ? 'open' : 'closed';
+    statusText.textContent = text;
+  }
+
+  /** Known role, or "system" for anything unexpected. */
+  function normalRole(role) {
+    return ROLES.indexOf(role) >= 0 ? role : 'system';
+  }
+
+  /**
+   * The <li class="msg msg-ROLE"> for one message M: a .msg-label (not for system notices)
+   * with ROLELABEL(role), then the .msg-text (text via textContent only: it is user text).
+   */
+  function renderMessage(m, roleLabel) {
+    const role = normalRole(m.role);
+    const item = document.createElement('li');
+    item.className = 'msg msg-' + role;
+    item.dataset.role = role;
+    if (role !== 'system') {
+      const name = document.createElement('span');
+      name.className = 'msg-label';
+      name.dataset.role = role;
+      name.textContent = roleLabel(role);
+      item.appendChild(name);
+    }
+    const text = document.createElement('div');
+    text.className = 'msg-text';
+    text.textContent = m.text == null ? '' : String(m.text);
+    item.appendChild(text);
+    return item;
+  }
+
+  /** The message log LOG inside its scrolling container SCROLLER. */
+  function logView(scroller, log) {
+    /** True when the reader is at (or close to) the end of the log. */
+    function nearBottom() {
+      return scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < NEAR_BOTTOM_PX;
+    }
+
+    /** Scroll the log to its newest message. */
+    function scrollToEnd() {
+      scroller.scrollTop = scroller.scrollHeight;
+    }
+
+    return {
+      nearBottom: nearBottom,
+      scrollToEnd: scrollToEnd,
+
+      /** Replace the whole log with a "history" message; BUILD(m, isLast) makes each item. */
+      showHistory(messages, build) {
+        const list = Array.isArray(messages) ? messages : [];
+        const fragment = document.createDocumentFragment();
+        list.forEach((m, i) => {
+          if (m && typeof m === 'object') fragment.appendChild(build(m, i === list.length - 1));
+        });
+        log.replaceChildren(fragment);
+        scrollToEnd();
+      },
+
+      /**
+       * Append NODE; keep the reader's place unless they were already at the end or FOLLOW
+       * is true. BEFORE, if given, runs after that is decided and before NODE goes in.
+       */
+      append(node, follow, before) {
+        const atEnd = nearBottom() || !!follow;
+        if (before) before();
+        log.appendChild(node);
+        if (atEnd) scrollToEnd();
+      },
+
+      /** A notice in the log for an "error" message (not a .msg: it is not conversation). */
+      showNotice(text) {
+        const item = document.createElement('li');
+        item.className = 'notice';
+        item.textContent = text == null ? '' : String(text);
+        this.append(item, false);
+      },
+
+      /** Refresh the role labels already on screen when the UI strings change. */
+      relabel(roleLabel) {
+        log.querySelectorAll('.msg-label').forEach((node) => {
+          node.textContent = roleLabel(node.dataset.role);
+        });
+      },
+    };
+  }
+
+  /**
+   * One websocket that reconnects with backoff (1s, 2s, 4s, 8s, then 15s) and at once when
+   * the tab comes back or the network returns. OPTIONS:
+   *   url()            the ws(s):// address, asked again on every connect;
+   *   onMessage(msg)   each server frame that parses as a JSON object;
+   *   onPhase(phase)   "connecting" (about to open a socket), "failed" (the WebSocket could
+   *                    not even be made), "opening" (made, not open yet), "open", "closed".
+   */
+  function connection(options) {
+    const state = { socket: null, attempt: 0, reconnectTimer: null, everOpened: false };
+    const phase = (name) => { if (options.onPhase) options.onPhase(name); };
+
+    function isOpen() {
+      return !!state.socket && state.socket.readyState === WebSocket.OPEN;
+    }
+
+    /** Send one JSON frame; false when the socket is not open (the caller keeps its input). */
+    function send(frame) {
+      if (!isOpen()) return false;
+      state.socket.send(JSON.stringify(frame));
+      return true;
+    }
+
+    /** Route one server frame to onMessage. */
+    function onFrame(event) {
+      let msg;
+      try {
+        msg = JSON.parse(event.data);
+      } catch (err) {
+        return;
+      }
+      if (!msg || typeof msg !== 'object') return;
+      // A frame arrived, so this connection really works: start the next backoff from 1s again.
+      state.attempt = 0;
+      options.onMessage(msg);
+    }
+
+    /** Delay before the next reconnect: 1s, 2s, 4s, 8s, then 15s. */
+    function backoffDelay() {
+      return BACKOFF_MS[Math.min(state.attempt, BACKOFF_MS.length - 1)];
+    }
+
+    /** Plan a reconnect after the socket closed. */
+    function scheduleReconnect() {
+      if (state.reconnectTimer) return;
+      const delay = backoffDelay();
+      state.attempt += 1;
+      state.reconnectTimer = setTimeout(() => {
+        state.reconnectTimer = null;
+        connect();
+      }, delay);
+    }
+
+    /** Open the websocket (or do nothing if one is already open or opening). */
+    function connect() {
+      if (state.socket && state.socket.readyState <= WebSocket.OPEN) return;
+      if (state.reconnectTimer) {
+        clearTimeout(state.reconnectTimer);
+        state.reconnectTimer = null;
+      }
+      phase('connecting');
+      let socket;
+      try {
+        socket = new WebSocket(options.url());
+      } catch (err) {
+        phase('failed');
+        scheduleReconnect();
+        return;
+      }
+      state.socket = socket;
+      phase('opening');
+      socket.addEventListener('open', () => {
+        state.everOpened = true;
+        phase('open');
+      });
+      socket.addEventListener('message', onFrame);
+      socket.addEventListener('close', () => {
+        if (state.socket !== socket) return;
+        state.socket = null;
+        phase('closed');
+        scheduleReconnect();
+      });
+    }
+
+    /** Phones suspend background tabs: reconnect at once when the page comes back. */
+    function onWakeUp() {
+      if (document.visibilityState === 'visible' && !state.socket) connect();
+    }
+
+    return {
+      isOpen: isOpen,
+      send: send,
+      connect: connect,
+      /** True once any socket of this page has opened (a later connect is a reconnect). */
+      get everOpened() { return state.everOpened; },
+      /** Listen for the page coming back and the network returning, then connect. */
+      start() {
+        document.addEventListener('visibilitychange', onWakeUp);
+        window.addEventListener('online', onWakeUp);
+        connect();
+      },
+    };
+  }
+
+  /** Grow the textarea INPUT with its content, up to MAXPX. */
+  function fitInput(input, maxPx) {
+    input.style.height = 'auto';
+    input.style.height = Math.min(input.scrollHeight, maxPx) + 'px';
+  }
+
+  /**
+   * Wire the composer: submit sends, Enter sends, Shift+Enter is a newline, never send while
+   * an IME is composing (日本語入力); the textarea grows up to MAXPX. The text goes out as
+   * {"type":"text"} through CONN and appears only when the server echoes it back.
+   */
+  function composer(form, input, maxPx, conn) {
+    function sendText() {
+      const text = input.value.trim();
+      if (!text || input.disabled) return;
+      if (!conn.send({ type: 'text', text: text })) return;
+      input.value = '';
+      fitInput(input, maxPx);
+      input.focus();
+    }
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      sendText();
+    });
+    input.addEventListener('keydown', (event) => {
+      if (event.key !== 'Enter' || event.shiftKey) return;
+      if (event.isComposing || event.keyCode === 229) return;
+      event.preventDefault();
+      sendText();
+    });
+    input.addEventListener('input', () => fitInput(input, maxPx));
+  }
+
+  /** The elements with these ids, keyed by camelCase ("status-text" -> el.statusText). */
+  function elements(ids) {
+    const el = {};
+    ids.forEach((id) => {
+      el[id.replace(/-([a-z])/g, (_, c) => c.toUpperCase())] = document.getElementById(id);
+    });
+    return el;
+  }
+
+  /** Run MAIN once the document is parsed. */
+  function onReady(main) {
+    if (document.readyState === 'loading') {
+      document.addEventListener('DOMContentLoaded', main);
+    } else {
+      main();
+    }
+  }
+
+  window.Tsunagari = Object.freeze({
+    browserLang: browserLang,
+    connectingFallback: connectingFallback,
+    socketUrl: socketUrl,
+    label: label,
+    readUi: readUi,
+    setStatus: setStatus,
+    normalRole: normalRole,
+    renderMessage: renderMessage,
+    logView: logView,
+    connection: connection,
+    fitInput: fitInput,
+    composer: composer,
+    elements: elements,
+    onReady: onReady,
+  });
+}());
