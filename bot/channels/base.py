@@ -42,9 +42,6 @@ class Outbox:
     def register(self, channel: Channel) -> None:
         self._channels[channel.name] = channel
 
-    def has(self, name: str) -> bool:
-        return name in self._channels
-
     async def send(self, channel: str, address: str, messages: list[Outgoing], lang: str) -> None:
         if not messages:
             return
