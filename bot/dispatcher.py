@@ -174,9 +174,7 @@ class Dispatcher:
     def _person_entry(self, conversation: Conversation, message: Message) -> Entry:
         """The person's own message as it goes into the transcript (a tap as its label)."""
         if message.kind == "option":
-            key = f"option-{message.value}"
-            label = self.catalog.text(conversation.lang, key) if self._has(key) else message.value
-            return Entry("person", label)
+            return Entry("person", self._option_label(conversation.lang, message.value))
         return Entry("person", message.value)
 
     async def _person_words(self, conversation: Conversation, text: str) -> None:
@@ -193,12 +191,9 @@ class Dispatcher:
 
     async def _person_leaves(self, conversation: Conversation) -> None:
         previous, counselor_id = await self.queue.end(conversation.person_id)
-        if previous not in (QUEUED, CONNECTED):
-            conversation.state = CLOSED
-            await self._say(conversation, [Reply("person-left")], save=True)
-            return
         conversation.state = CLOSED
-        await self._say(conversation, [Reply("person-left")])
+        # From the intake the state must be saved here; end.lua already closed a queued one.
+        await self._say(conversation, [Reply("person-left")], save=previous not in (QUEUED, CONNECTED))
         if counselor_id:
             await self._counselor_says(counselor_id, "counselor-person-left")
         logger.info("person left person=%s from=%s", conversation.person_id, previous)
@@ -263,7 +258,10 @@ class Dispatcher:
             heading = self.catalog.text(counselor.lang, "counselor-summary-waiting")
             summary.append(Outgoing(heading, role="system"))
         await self.outbox.send(message.channel, message.address, summary + notes, counselor.lang)
-        await self._say(conversation, [Reply("counselor-joined")])
+        # The person may have left while the summary was on its way: then say nothing to them.
+        conversation = await self.conversations.get(claim.person_id)
+        if conversation and conversation.state == CONNECTED and conversation.counselor_id == counselor.id:
+            await self._say(conversation, [Reply("counselor-joined")])
 
     def summary_rows(self, conversation: Conversation, lang: str) -> list[list[str]]:
         """The intake summary as (label, value) rows; never the person's handle or address."""
@@ -320,11 +318,14 @@ class Dispatcher:
         await self._to_counselor(counselor_id, [Outgoing(text, role="system")])
 
     async def _to_counselor(self, counselor_id: str, messages: list[Outgoing]) -> None:
-        """Deliver to wherever the counselor was last reached."""
-        state = await self.presence.get(counselor_id)
-        if state.channel and state.address:
-            lang = self._counselor_lang(counselor_id)
-            await self.outbox.send(state.channel, state.address, messages, lang)
+        """Deliver to wherever the counselor was last reached, after whatever the counselor's own
+        command is still sending (so a person's first words never overtake the intake summary).
+        Only persons' paths call this: locks are always taken person first, then counselor."""
+        async with self._locks.hold(f"counselor:{counselor_id}"):
+            state = await self.presence.get(counselor_id)
+            if state.channel and state.address:
+                lang = self._counselor_lang(counselor_id)
+                await self.outbox.send(state.channel, state.address, messages, lang)
 
     def _counselor_lang(self, counselor_id: str) -> str:
         counselor = self.counselors.get(counselor_id)
@@ -340,8 +341,17 @@ class Dispatcher:
         code = (hint or "").lower()[:2]
         return code if code in self.catalog.languages else self.default_lang
 
-    def _has(self, key: str) -> bool:
-        return self.catalog.has(self.default_lang, key)
+    def _option_label(self, lang: str, option: str) -> str:
+        """A button's label as the person saw it (the raw id for a button we do not know)."""
+        key = f"option-{option}"
+        return self.catalog.text(lang, key) if self.catalog.has(self.default_lang, key) else option
+
+    @staticmethod
+    def _outgoing(entries: list[Entry], role: str | None = None) -> list[Outgoing]:
+        return [
+            Outgoing(e.text, role=role or e.role, options=tuple((o[0], o[1]) for o in e.options))
+            for e in entries
+        ]
 
     def _render(self, lang: str, replies: list[Reply]) -> list[Entry]:
         entries = []
@@ -369,29 +379,19 @@ class Dispatcher:
         await self._deliver(conversation, entries)
 
     async def _deliver(self, conversation: Conversation, entries: list[Entry]) -> None:
-        messages = [
-            Outgoing(e.text, role=e.role, options=tuple((o[0], o[1]) for o in e.options))
-            for e in entries
-        ]
         await self.outbox.send(
-            conversation.channel, conversation.address, messages, conversation.lang
+            conversation.channel, conversation.address, self._outgoing(entries), conversation.lang
         )
 
     async def _echo(self, message: Message, lang: str) -> None:
         """Show the sender their own message on channels that draw only what we send."""
         if message.kind == "unsupported":
             return
-        text = message.value
-        if message.kind == "option":
-            key = f"option-{message.value}"
-            text = self.catalog.text(lang, key) if self._has(key) else message.value
+        text = self._option_label(lang, message.value) if message.kind == "option" else message.value
         role = "person" if message.channel != "console" else "counselor"
         await self.outbox.send(message.channel, message.address, [Outgoing(text, role, echo=True)], lang)
 
     async def _reply(self, message: Message, lang: str, replies: list[Reply]) -> None:
         """Answer whoever sent `message` without touching any conversation (counselors, help)."""
-        messages = [
-            Outgoing(e.text, role="system", options=tuple((o[0], o[1]) for o in e.options))
-            for e in self._render(lang, replies)
-        ]
+        messages = self._outgoing(self._render(lang, replies), role="system")
         await self.outbox.send(message.channel, message.address, messages, lang)

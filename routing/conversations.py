@@ -87,18 +87,19 @@ class Conversations:
     async def save(self, conversation: Conversation, entries: list[Entry]) -> None:
         """Store the conversation and append transcript entries in one transaction."""
         async with self.redis.pipeline(transaction=True) as pipe:
-            self._queue_save(pipe, conversation, entries)
+            self.stage_save(pipe, conversation, entries)
             await pipe.execute()
 
-    def _queue_save(self, pipe: Redis, conversation: Conversation, entries: list[Entry]) -> None:
+    def stage_save(self, pipe: Redis, conversation: Conversation, entries: list[Entry]) -> None:
+        """Add the writes of `save` to a transaction another store is building (see Queue)."""
         conv_key = keys.conversation(conversation.person_id)
         if conversation.state != QUEUED:
             pipe.hdel(conv_key, "waiting_acked")
         pipe.hset(conv_key, mapping=conversation.to_hash())
         pipe.expire(conv_key, self.retention)
-        self._queue_append(pipe, conversation.person_id, entries)
+        self._stage_append(pipe, conversation.person_id, entries)
 
-    def _queue_append(self, pipe: Redis, person_id: str, entries: list[Entry]) -> None:
+    def _stage_append(self, pipe: Redis, person_id: str, entries: list[Entry]) -> None:
         """Append entries; activity renews the retention of the transcript and the conversation."""
         if entries:
             transcript_key = keys.transcript(person_id)
@@ -109,7 +110,7 @@ class Conversations:
     async def append(self, person_id: str, entries: list[Entry]) -> None:
         """Append what the bot or the counselor said to the person."""
         async with self.redis.pipeline(transaction=True) as pipe:
-            self._queue_append(pipe, person_id, entries)
+            self._stage_append(pipe, person_id, entries)
             await pipe.execute()
 
     async def record_person(self, person_id: str, entry: Entry) -> tuple[str, str]:

@@ -54,7 +54,10 @@ class Presence:
             raise CounselorBusy(counselor_id)
 
     async def get(self, counselor_id: str) -> CounselorState:
-        fields = await self.redis.hgetall(keys.counselor(counselor_id))
+        return self._state(counselor_id, await self.redis.hgetall(keys.counselor(counselor_id)))
+
+    @staticmethod
+    def _state(counselor_id: str, fields: dict[str, str]) -> CounselorState:
         return CounselorState(
             counselor_id=counselor_id,
             online=fields.get("status") == "online",
@@ -72,5 +75,9 @@ class Presence:
     async def idle_online(self) -> list[CounselorState]:
         """Online counselors who are not in a conversation."""
         ids = sorted(await self.redis.smembers(keys.counselors_online()))
-        states = [await self.get(counselor_id) for counselor_id in ids]
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for counselor_id in ids:
+                pipe.hgetall(keys.counselor(counselor_id))
+            found = await pipe.execute()
+        states = [self._state(counselor_id, fields) for counselor_id, fields in zip(ids, found, strict=True)]
         return [state for state in states if state.online and not state.person_id]

@@ -32,9 +32,12 @@ class Queue:
 
     async def enqueue(self, conversation: Conversation, entries: list[Entry]) -> str:
         """Put the person in line (saving the conversation and entries with it); the ticket id."""
-        sequence = await self.redis.incr(keys.queue_sequence())
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.incr(keys.queue_sequence())
+            pipe.llen(keys.transcript(conversation.person_id))
+            sequence, length = await pipe.execute()
         ticket_id = f"t{sequence}"
-        mark = await self.redis.llen(keys.transcript(conversation.person_id)) + len(entries)
+        mark = length + len(entries)
         conversation.state = QUEUED
         conversation.ticket_id = ticket_id
         conversation.counselor_id = ""
@@ -47,7 +50,7 @@ class Queue:
             "status": "waiting",
         }
         async with self.redis.pipeline(transaction=True) as pipe:
-            self.conversations._queue_save(pipe, conversation, entries)
+            self.conversations.stage_save(pipe, conversation, entries)
             pipe.hset(keys.ticket(ticket_id), mapping=ticket)
             pipe.expire(keys.ticket(ticket_id), self.conversations.retention)
             pipe.zadd(keys.queue(), {ticket_id: sequence})

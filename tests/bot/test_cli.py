@@ -54,7 +54,10 @@ async def test_demo_prints_working_urls_and_ctrl_c_stops_redis_too(tmp_path: Pat
                 assert await response.json() == {"status": "ok"}
         process.send_signal(signal.SIGINT)  # what Ctrl-C sends
         async with asyncio.timeout(30):
+            rest = (await process.stdout.read()).decode()
             assert await process.wait() == 0
+        # Stopped by the service itself, not only by the kernel's parent-death signal.
+        assert "embedded redis stopped" in rest
     finally:
         if process.returncode is None:
             process.kill()

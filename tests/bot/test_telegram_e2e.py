@@ -247,3 +247,25 @@ async def test_media_while_connected_is_answered_kindly_and_a_caption_still_reac
     (caption,) = await botapi.wait_for_messages(counselor.id)
     assert caption["text"] == "This is the view from my window. I haven't gone out in a month."
     assert botapi.unread(counselor.id) == []
+
+
+async def test_a_persons_first_words_never_overtake_the_intake_summary(
+    botapi: LocalBotApi, service: Service
+) -> None:
+    counselor = botapi.user(COUNSELOR_B, first_name="Sato")
+    botapi.send_text(counselor, "/online")
+    await botapi.wait_for_messages(counselor.id)
+    for person in range(3001, 3021):
+        await queue_person(botapi, person)
+        await botapi.wait_for_messages(counselor.id)  # "someone is waiting"
+        botapi.send_text(counselor, "/next")  # both in one batch: the claim and the words race
+        botapi.send_text(person, "Hello? Is anyone there?")
+        (first,) = await botapi.wait_for_messages(counselor.id)
+        assert "Intake summary" in first["text"], first["text"]
+        received = [first["text"]]
+        while "Hello? Is anyone there?" not in received:  # relayed live, or kept as a note
+            received += texts(await botapi.wait_for_messages(counselor.id))
+        assert received.count("Hello? Is anyone there?") == 1
+        botapi.send_text(counselor, "/end")
+        (ended,) = await botapi.wait_for_messages(counselor.id)
+        assert ended["text"] == "You ended the conversation."
