@@ -35,3 +35,8 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var
+
+# Benchmarks (not tests): figures and ratios against a baseline measured in the same run.
+bench: $(STAMP)
+	$(VENV)/bin/python bench/triage_bench.py
+	$(VENV)/bin/python bench/intake_bench.py

@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import io
 import logging
 import secrets
 import signal
 import sys
+from pathlib import Path
 
 from redis.exceptions import RedisError
 from telegram.error import InvalidToken
@@ -16,6 +18,8 @@ from telegram.error import InvalidToken
 from bot.counselors import Counselor, CounselorFileError, add_counselor, load_counselors
 from bot.redis_server import EmbeddedRedisError
 from bot.settings import Settings, SettingsError, load_settings
+from flows.spec import FlowError
+from flows.triage import TriageError
 
 logger = logging.getLogger("tsunagari")
 
@@ -30,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings()
         return args.func(args, settings)
-    except (SettingsError, CounselorFileError, EmbeddedRedisError) as exc:
+    except (SettingsError, CounselorFileError, EmbeddedRedisError, FlowError, TriageError) as exc:
         print(f"tsunagari: {exc}", file=sys.stderr)
         return 2
     except RedisError as exc:
@@ -67,6 +71,24 @@ def _parser() -> argparse.ArgumentParser:
 
     listing = counselor_commands.add_parser("list", help="list registered counselors")
     listing.set_defaults(func=_counselor_list)
+
+    flow = commands.add_parser("flow", help="check or draw an intake flow file")
+    flow_commands = flow.add_subparsers(required=True, metavar="ACTION")
+    check = flow_commands.add_parser("check", help="validate a flow (default: the shipped intake)")
+    check.add_argument("file", nargs="?", type=Path, help="a flow YAML file")
+    check.set_defaults(func=_flow_check)
+    diagram = flow_commands.add_parser("diagram", help="write the flow as a Mermaid state diagram")
+    diagram.add_argument("file", nargs="?", type=Path, help="a flow YAML file")
+    diagram.add_argument("-o", "--output", type=Path, help="write here instead of stdout")
+    diagram.set_defaults(func=_flow_diagram)
+
+    triage = commands.add_parser(
+        "triage", help='read JSON lines {"text", "lang"} on stdin, write one risk assessment per line'
+    )
+    triage.add_argument(
+        "--lexicons", type=Path, help="a folder of lexicon files to test instead of the shipped ones"
+    )
+    triage.set_defaults(func=_triage)
     return parser
 
 
@@ -146,4 +168,56 @@ def _counselor_list(args: argparse.Namespace, settings: Settings) -> int:
         telegram = counselor.telegram_user_id or "-"
         console = "yes" if counselor.console_key else "no"
         print(f"{counselor.id}\t{counselor.name}\ttelegram={telegram}\tconsole={console}")
+    return 0
+
+
+def _flow_check(args: argparse.Namespace, settings: Settings) -> int:
+    from flows.check import check_flow
+    from flows.intake import IntakeFlow
+    from locales import Catalog
+
+    flow = IntakeFlow.load(args.file)
+    problems = check_flow(flow, Catalog.load())
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"tsunagari: {len(problems)} problem(s) in {flow.spec.source}", file=sys.stderr)
+        return 1
+    handoffs = len(flow.handoffs)
+    print(
+        f"ok: {flow.spec.source}: {len(flow.steps)} states, {handoffs} hand-offs; "
+        "every state reaches a person or a referral, every text exists in every language"
+    )
+    return 0
+
+
+def _flow_diagram(args: argparse.Namespace, settings: Settings) -> int:
+    from flows.check import mermaid
+    from flows.spec import read_flow_file
+
+    if args.file is None:
+        from flows.intake import IntakeFlow
+
+        spec = IntakeFlow.load().spec
+    else:
+        spec = read_flow_file(args.file)
+    text = mermaid(spec)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+        print(f"wrote {args.output}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _triage(args: argparse.Namespace, settings: Settings) -> int:
+    from flows.triage import Triage
+    from flows.triage.jsonl import run_jsonl
+
+    triage = Triage.load(args.lexicons)
+    # Undecodable bytes become U+FFFD rather than a crash: every line in gets a line out.
+    lines = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+    for line in run_jsonl(lines, triage):
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
     return 0

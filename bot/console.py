@@ -65,7 +65,7 @@ class Console:
         if state.person_id:
             person = await self.conversations.get(state.person_id)
             if person is not None and person.state == CONNECTED:
-                rows = self.dispatcher.summary_rows(person, counselor.lang)
+                rows = self.dispatcher.summary.rows(person, counselor.lang)
                 conversation = {"id": person.ticket_id, "summary": rows}
         waiting = await self.queue.waiting()
         return {"type": "status", "online": state.online, "waiting": waiting, "conversation": conversation}

@@ -5,6 +5,7 @@ Every resource is created in `start()` and closed in reverse order by `stop()`.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 
@@ -28,6 +29,7 @@ from routing.conversations import Conversations
 from routing.presence import Presence
 from routing.queue import Queue
 from routing.scripts import Scripts
+from routing.timers import IntakeTimers
 
 logger = logging.getLogger(__name__)
 
@@ -76,8 +78,9 @@ class Service:
         self.presence = Presence(self.redis, scripts)
         self.counselors = CounselorDirectory(settings.counselors_path)
         self.outbox = Outbox()
+        self.timers = IntakeTimers(self.redis, scripts)
         self.dispatcher = Dispatcher(
-            flow=IntakeFlow.load(),
+            flow=IntakeFlow.load(settings.flow_file),
             catalog=Catalog.load(),
             conversations=self.conversations,
             queue=self.queue,
@@ -85,7 +88,10 @@ class Service:
             outbox=self.outbox,
             pseudonymizer=Pseudonymizer(settings.pseudonym_secret()),
             counselors=self.counselors,
+            timers=self.timers,
             default_lang=settings.default_language,
+            reminder_seconds=settings.intake_reminder_seconds,
+            expiry_seconds=settings.intake_expiry_seconds,
         )
         self.hub = SocketHub(self.redis)
         await self.hub.start()
@@ -96,6 +102,8 @@ class Service:
         self.console = Console(
             self.dispatcher, self.counselors, self.conversations, self.presence, self.queue, self.hub
         )
+        sweeper = asyncio.create_task(self._sweep_intake_timers(), name="intake-timers")
+        self._stack.push_async_callback(_cancel, sweeper)
         if http:
             await self._start_http()
         if telegram and settings.telegram_token:
@@ -118,6 +126,23 @@ class Service:
         self.http_url = f"http://{host}:{port}"
         logger.info("http listening on %s", self.http_url)
 
+    async def _sweep_intake_timers(self) -> None:
+        """Remind or close silent intakes; any process may sweep, each person goes to one."""
+        interval = min(5.0, self.settings.intake_reminder_seconds / 4)
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                for person_id in await self.timers.take_due():
+                    await self.dispatcher.intake_timer(person_id)
+            except Exception:  # a failed sweep must not stop the next one
+                logger.exception("intake timer sweep failed")
+
     async def stop(self) -> None:
         """Close everything that was started, newest first."""
         await self._stack.aclose()
+
+
+async def _cancel(task: asyncio.Task) -> None:
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task

@@ -6,7 +6,7 @@ import os
 import secrets
 from pathlib import Path
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     counselors_file: Path | None = None
     default_language: str = "ja"
     retention_days: int = Field(default=30, ge=1, le=3650)
+    flow_file: Path | None = Field(default=None, description="An organization's own intake flow")
+    intake_reminder_seconds: float = Field(default=600, gt=0, description="Silence before a reminder")
+    intake_expiry_seconds: float = Field(default=1800, gt=0, description="Silence before the intake closes")
 
     @field_validator("telegram_token")
     @classmethod
@@ -70,6 +73,14 @@ class Settings(BaseSettings):
         if value not in ("ja", "en"):
             raise ValueError("must be ja or en")
         return value
+
+    @model_validator(mode="after")
+    def _expiry_after_reminder(self) -> Settings:
+        if self.intake_expiry_seconds <= self.intake_reminder_seconds:
+            raise ValueError(
+                "TSUNAGARI_INTAKE_EXPIRY_SECONDS must be longer than TSUNAGARI_INTAKE_REMINDER_SECONDS"
+            )
+        return self
 
     @property
     def counselors_path(self) -> Path:

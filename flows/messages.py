@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from flows.triage import TriageResult
+
 InboundKind = Literal["text", "option"]
 
 
@@ -18,11 +20,15 @@ class Inbound:
 
 @dataclass(frozen=True)
 class Reply:
-    """A message to show: a locale key with parameters, and option ids to offer as buttons."""
+    """A message to show: a locale key with parameters, and option ids to offer as buttons.
+
+    `crisis` marks the safety replies (emergency and 24-hour lines) so that channels and tests can
+    tell them apart; they always come first in a step's replies."""
 
     key: str
     params: dict[str, str | int] = field(default_factory=dict)
     options: tuple[str, ...] = ()
+    crisis: bool = False
 
 
 @dataclass
@@ -32,6 +38,7 @@ class IntakeState:
     state: str
     lang: str
     answers: dict[str, str] = field(default_factory=dict)
+    triage: TriageResult = field(default_factory=TriageResult.empty)
 
 
 @dataclass

@@ -8,8 +8,9 @@ intake-welcome =
 
     Before we start:
     • This is not an emergency service. If your life or someone else's is in danger right now, please call 119 (ambulance) or 110 (police).
-    • What you write is read only by the counselor who talks with you, and is deleted after a set time.
+    • What you write is read only by the counselor who talks with you, and is deleted after a set time. You can erase it yourself at any time with /forget.
     • You do not need to give your name.
+    • At any step you can tap "Talk to a person now", or "Emergency" if you are not safe.
 
     Is it all right to continue?
 option-consent = I agree, continue
@@ -19,15 +20,79 @@ option-lang_ja = 日本語
 option-lang_en = English
 intake-concern =
     Thank you. What would you like to talk about?
-    Write it in your own words, as much or as little as you like.
+    Tap the closest one, or write it in your own words, as much or as little as you like.
+option-cat_loneliness = Loneliness, no one to talk to
+option-cat_dying = Wanting to die or disappear
+option-cat_mind = How I feel, my mind
+option-cat_family = Family and relationships
+option-cat_violence = Violence or abuse
+option-cat_school = School, bullying
+option-cat_work = Work
+option-cat_money = Money, living, housing
+option-cat_other = Something else
+intake-safety-dying =
+    Thank you for telling me. May I ask you directly, because it matters:
+    are you having thoughts of dying, or of ending your life?
+option-dying_yes = Yes
+option-dying_sometimes = Sometimes
+option-dying_no = No
+intake-safety-now =
+    Thank you for telling me. That must be very hard.
+    Are you safe right now? Tell me if something dangerous could happen soon: hurting yourself, or someone hurting you.
+option-safe_yes = I am safe for now
+option-safe_no = I am not safe
+intake-region =
+    If you like, tell me which prefecture you live in (a city or ward too, if you want), for example "Osaka" or "Yokohama".
+    This helps us find services near you. You can skip it.
+option-region_skip = Skip
+intake-region-unknown = Sorry, I could not tell which prefecture that is. Could you write its name, like "Tokyo" or "Fukuoka"? You can also skip.
+intake-help-mode = How would you like us to help?
+option-help_talk = Talk with a counselor
+option-help_info = Information about services
+option-help_both = Both
+option-human_now = Talk to a person now
+option-emergency = Emergency: I am not safe
 intake-queued =
     Thank you for telling us. You are now waiting for a counselor, and we will connect you as soon as one is free.
     You can keep writing while you wait: the counselor will read it.
     If you want to stop waiting, send /end.
+intake-queued-with-info =
+    Thank you for telling us. You are now waiting for a counselor, and we will connect you as soon as one is free.
+    Meanwhile, these services may help with what you told us:
+    { $services }
+    You can keep writing while you wait: the counselor will read it. To stop waiting, send /end.
+intake-queued-now =
+    Of course. You are now waiting for a counselor, and we will connect you as soon as one is free.
+    You can keep writing while you wait: the counselor will read it. To stop waiting, send /end.
+intake-queued-emergency =
+    I am putting you at the front of the line for a counselor now. Please stay with us.
+    If you can, keep writing here: the counselor will read everything.
+intake-referral =
+    Here are services that may help with what you told us:
+    { $services }
+    If you would like to talk with someone here, tap "Talk to a person now" at any time.
+intake-referral-more = Thank you. If you would like to talk with a counselor here, tap "Talk to a person now". Send /start to begin again.
 intake-declined =
     That is all right. You can come back at any time by sending /start.
     If you are in danger right now, please call 119 (ambulance) or 110 (police).
 intake-choose-option = Please choose one of the buttons below.
+intake-restarted = All right, let us start again from the beginning.
+intake-reminder = Are you still there? Take your time. When you are ready, you can answer the question above, or tap "Talk to a person now".
+intake-expired = We have not heard from you for a while, so I have closed this for now. You are welcome back at any time: just send /start. If you are in danger, please call 119 or 110.
+crisis-imminent =
+    I am very worried about your safety. If you might act on this now, please call 119 (ambulance) or 110 (police) straight away.
+    You can also talk now, at any hour:
+    { $lines }
+crisis-high =
+    Thank you for telling me how painful this is. You do not have to carry it alone.
+    If you ever need to talk at any hour, these lines are open:
+    { $lines }
+forget-confirm = Do you want to erase everything you have written here, and end this conversation? This cannot be undone.
+option-forget_yes = Yes, erase it
+option-forget_no = No, keep it
+forget-done = Everything you wrote here has been erased. Thank you for reaching out. You are welcome back at any time with /start.
+forget-kept = All right, nothing has been erased.
+cancel-not-now = You are waiting for a counselor or talking with one, so I have not started again. To stop, send /end.
 
 ## While waiting and connected (person-facing)
 
@@ -41,11 +106,19 @@ unsupported-media = Sorry, I can only read text messages here. Could you write i
 help =
     Tsunagari connects you with a counselor by chat.
     /start: begin, or show the current question again
+    /talk: talk to a person now
+    /emergency: you are not safe right now
+    /cancel: start the questions again
+    /forget: erase what you have written here
     /end: stop waiting, or end the conversation
     /help: this message
     If you are in danger right now, please call 119 (ambulance) or 110 (police).
 
 command-start = Begin, or show the current question again
+command-talk = Talk to a person now
+command-emergency = Emergency: I am not safe
+command-cancel = Start the questions again
+command-forget = Erase what I have written
 command-help = How this works
 command-end = Stop waiting, or end the conversation
 
@@ -75,6 +148,38 @@ summary-waited = Waited
 duration-minutes = { $minutes } min
 language-name-ja = Japanese
 language-name-en = English
+summary-risk = Risk (triage)
+summary-categories = Topics
+summary-reasons = Why (triage)
+summary-region = Where
+summary-help_mode = Wants
+summary-thinking_of_dying = Thoughts of dying
+summary-safe_now = Safe now
+summary-notes = Also wrote during intake
+summary-none = -
+risk-imminent = IMMINENT
+risk-high = high
+risk-moderate = moderate
+risk-low = low
+counselor-risk-raised = Triage raised this person's risk to { $risk }. Why: { $reasons }
+category-loneliness = loneliness
+category-suicide = suicide
+category-self_harm = self-harm
+category-mental_health = mental health
+category-domestic_violence = domestic violence
+category-child_abuse = child abuse
+category-bullying = bullying
+category-sexual_violence = sexual violence
+category-money = money
+category-work = work
+category-hikikomori = hikikomori (withdrawal)
+category-elderly = older age
+category-family = family
+category-health = physical health
+category-housing = housing
+category-foreign_resident = foreign resident
+category-lgbtq = LGBTQ
+category-other = other
 
 ## Web chat and console (interface labels)
 

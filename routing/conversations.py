@@ -19,6 +19,8 @@ QUEUED = "queued"
 CONNECTED = "connected"
 CLOSED = "closed"
 
+MAX_REASONS = 30  # the newest triage reasons kept for the counselor
+
 
 @dataclass
 class Entry:
@@ -50,12 +52,27 @@ class Conversation:
     ticket_id: str = ""
     counselor_id: str = ""
     queued_at: float = 0.0
+    # Triage so far (flows/triage): never lowered by the system. Reasons as Reason.to_json() dicts.
+    risk: str = "low"
+    categories: list[str] = field(default_factory=list)
+    reasons: list[dict] = field(default_factory=list)
+    reminded_at: float = 0.0  # when the inactivity reminder was sent (0: not since the last message)
 
     def to_hash(self) -> dict[str, str]:
         fields = asdict(self)
+        fields.update(self.triage_hash())
         fields["answers"] = json.dumps(self.answers, ensure_ascii=False)
         fields["queued_at"] = repr(self.queued_at)
+        fields["reminded_at"] = repr(self.reminded_at)
         return fields
+
+    def triage_hash(self) -> dict[str, str]:
+        """The triage fields as stored (also written alone when risk rises while waiting)."""
+        return {
+            "risk": self.risk,
+            "categories": json.dumps(self.categories),
+            "reasons": json.dumps(self.reasons[-MAX_REASONS:], ensure_ascii=False),
+        }
 
     @classmethod
     def from_hash(cls, fields: dict[str, str]) -> Conversation:
@@ -69,6 +86,10 @@ class Conversation:
             ticket_id=fields.get("ticket_id", ""),
             counselor_id=fields.get("counselor_id", ""),
             queued_at=float(fields.get("queued_at") or 0),
+            risk=fields.get("risk") or "low",
+            categories=json.loads(fields.get("categories") or "[]"),
+            reasons=json.loads(fields.get("reasons") or "[]"),
+            reminded_at=float(fields.get("reminded_at") or 0),
         )
 
 
@@ -120,6 +141,10 @@ class Conversations:
             args=[entry.to_json(), self.retention],
         )
         return state, counselor_id
+
+    async def save_triage(self, conversation: Conversation) -> None:
+        """Store a risk that rose outside the intake (waiting or connected)."""
+        await self.redis.hset(keys.conversation(conversation.person_id), mapping=conversation.triage_hash())
 
     async def acknowledge_waiting(self, person_id: str) -> bool:
         """True the first time a waiting person writes: "kept for the counselor" is said once."""

@@ -21,7 +21,7 @@ def ticket(ticket_id: str) -> str:
 
 
 def queue() -> str:
-    """Sorted set of waiting ticket ids, scored by arrival sequence (first come first served)."""
+    """Sorted set of waiting ticket ids, scored by risk band then arrival (see routing/queue.py)."""
     return f"{PREFIX}:queue"
 
 
@@ -50,6 +50,16 @@ def outbox_pattern() -> str:
     return f"{PREFIX}:out:*"
 
 
+def person_tickets(person_id: str) -> str:
+    """Set of the ids of every ticket a person has had (so that erasure finds them all)."""
+    return f"{PREFIX}:person-tickets:{person_id}"
+
+
+def intake_due() -> str:
+    """Sorted set of person ids in the intake, scored by when the inactivity timer fires."""
+    return f"{PREFIX}:intake:due"
+
+
 def person_keys(person_id: str) -> list[str]:
-    """Every key that holds data about one person (for erasure and retention)."""
-    return [conversation(person_id), transcript(person_id)]
+    """Every key named after one person (for erasure); their tickets are listed in person_tickets."""
+    return [conversation(person_id), transcript(person_id), person_tickets(person_id)]

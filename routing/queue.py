@@ -1,4 +1,9 @@
-"""The waiting queue: tickets first come first served, claimed atomically by one counselor."""
+"""The waiting queue: strict risk bands, first come first served within a band; claimed atomically.
+
+A ticket's score is `band * BAND_WIDTH + arrival`, band 0 for imminent down to 3 for low, so the
+lowest score (ZRANGE 0 0, O(log n)) is the most urgent ticket that has waited longest. Raising a
+waiting person's risk re-scores their ticket with ZADD XX LT: it only ever moves forward.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,15 @@ from routing import keys
 from routing.conversations import QUEUED, Conversation, Conversations, Entry
 from routing.errors import CounselorBusy, CounselorOffline, QueueEmpty
 from routing.scripts import Scripts
+
+RISK_BANDS = ("imminent", "high", "moderate", "low")  # served in this order
+BAND_WIDTH = 10**12  # arrivals per band before scores overlap (doubles are exact up to 2**53)
+
+
+def score(risk: str, sequence: int) -> int:
+    """The queue score of a ticket: its band first, then its arrival."""
+    band = RISK_BANDS.index(risk) if risk in RISK_BANDS else len(RISK_BANDS) - 1
+    return band * BAND_WIDTH + sequence
 
 
 @dataclass
@@ -48,14 +62,31 @@ class Queue:
             "created_at": repr(conversation.queued_at),
             "mark": mark,
             "status": "waiting",
+            "sequence": sequence,
+            "risk": conversation.risk,
         }
+        retention = self.conversations.retention
         async with self.redis.pipeline(transaction=True) as pipe:
             self.conversations.stage_save(pipe, conversation, entries)
             pipe.hset(keys.ticket(ticket_id), mapping=ticket)
-            pipe.expire(keys.ticket(ticket_id), self.conversations.retention)
-            pipe.zadd(keys.queue(), {ticket_id: sequence})
+            pipe.expire(keys.ticket(ticket_id), retention)
+            pipe.sadd(keys.person_tickets(conversation.person_id), ticket_id)
+            pipe.expire(keys.person_tickets(conversation.person_id), retention)
+            pipe.zadd(keys.queue(), {ticket_id: score(conversation.risk, sequence)})
             await pipe.execute()
         return ticket_id
+
+    async def raise_band(self, ticket_id: str, risk: str) -> bool:
+        """Move a waiting ticket up to `risk`'s band (never down); False if it no longer waits."""
+        sequence = await self.redis.hget(keys.ticket(ticket_id), "sequence")
+        if sequence is None:
+            return False
+        # XX: a ticket claimed meanwhile is not put back; LT: a band is never lowered.
+        changed = await self.redis.zadd(
+            keys.queue(), {ticket_id: score(risk, int(sequence))}, xx=True, lt=True, ch=True
+        )
+        await self.redis.hset(keys.ticket(ticket_id), "risk", risk)
+        return bool(changed)
 
     async def claim(self, counselor_id: str) -> Claim:
         """The longest-waiting ticket for this counselor, or CounselorOffline/Busy/QueueEmpty."""
@@ -93,6 +124,18 @@ class Queue:
             ],
         )
         return previous, counselor
+
+    async def erase(self, person_id: str) -> str:
+        """Erase everything about a person (ending their conversation first); the counselor freed."""
+        _, counselor_id = await self.end(person_id)
+        tickets = await self.redis.smembers(keys.person_tickets(person_id))
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.delete(*keys.person_keys(person_id), *(keys.ticket(t) for t in tickets))
+            if tickets:
+                pipe.zrem(keys.queue(), *tickets)
+            pipe.zrem(keys.intake_due(), person_id)
+            await pipe.execute()
+        return counselor_id
 
     async def ticket_mark(self, person_id: str) -> int:
         """Where the person's current ticket starts in their transcript (0 if none)."""

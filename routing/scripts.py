@@ -7,7 +7,7 @@ from importlib import resources
 from redis.asyncio import Redis
 from redis.commands.core import AsyncScript
 
-SCRIPT_NAMES = ("claim", "record_person", "end", "go_offline")
+SCRIPT_NAMES = ("claim", "record_person", "end", "go_offline", "pop_due")
 
 
 class Scripts:
@@ -23,3 +23,4 @@ class Scripts:
     record_person: AsyncScript
     end: AsyncScript
     go_offline: AsyncScript
+    pop_due: AsyncScript

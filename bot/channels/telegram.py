@@ -30,7 +30,7 @@ from telegram.ext import (
 
 from bot.channels.base import Outgoing
 from bot.counselors import CounselorDirectory
-from bot.dispatcher import PERSON_COMMANDS, Dispatcher, Message
+from bot.dispatcher import Dispatcher, Message
 from bot.locks import KeyedLocks
 
 logger = logging.getLogger(__name__)
@@ -104,7 +104,10 @@ class TelegramChannel:
         """Publish the person commands in each language (the default list in Japanese)."""
         catalog = self.dispatcher.catalog
         for lang in catalog.languages:
-            commands = [BotCommand(name, catalog.text(lang, f"command-{name}")) for name in PERSON_COMMANDS]
+            commands = [
+                BotCommand(name, catalog.text(lang, f"command-{name}"))
+                for name in self.dispatcher.person_commands
+            ]
             await application.bot.set_my_commands(commands, language_code=None if lang == "ja" else lang)
 
     async def start(self) -> None:
@@ -136,8 +139,10 @@ class TelegramChannel:
                 markup = None
                 if message.options and index == len(pieces) - 1:
                     markup = InlineKeyboardMarkup(
-                        [[InlineKeyboardButton(label, callback_data=option)]
-                         for option, label in message.options]
+                        [
+                            [InlineKeyboardButton(label, callback_data=option)]
+                            for option, label in message.options
+                        ]
                     )
                 await self._send_one(chat_id, piece, markup)
 

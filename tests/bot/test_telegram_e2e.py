@@ -8,6 +8,7 @@ from bot.testing.botapi_wire import TgUser
 from routing.conversations import Conversation
 from tests.conftest import COUNSELOR_B, COUNSELOR_C, ServiceFactory
 
+EVERYWHERE = ["human_now", "emergency"]  # "talk to a person now" and "emergency", at every step
 CONCERN = (
     "I moved to Osaka for work in April and I don't really have anyone here. "
     "Most days I don't talk to a single person and it's starting to get to me."
@@ -32,6 +33,10 @@ async def queue_person(botapi: LocalBotApi, user_id: int, concern: str = CONCERN
     botapi.press_button(person, language["message_id"], "lang_en")
     await botapi.wait_for_messages(person.id)
     botapi.send_text(person, concern)
+    (region,) = await botapi.wait_for_messages(person.id)
+    botapi.send_text(person, "Osaka")
+    (help_mode,) = await botapi.wait_for_messages(person.id)
+    botapi.press_button(person, help_mode["message_id"], "help_talk")
     (queued,) = await botapi.wait_for_messages(person.id)
     assert "waiting for a counselor" in queued["text"]
 
@@ -59,18 +64,26 @@ async def test_person_reaches_counselor_and_they_talk_through_the_bot(
     botapi.send_text(aiko, "/start")
     (welcome,) = await botapi.wait_for_messages(aiko.id)
     assert "つながり" in welcome["text"] and "119" in welcome["text"]
-    assert options(botapi, welcome) == ["consent", "decline"]
+    assert options(botapi, welcome) == ["consent", "decline", *EVERYWHERE]
 
     botapi.press_button(aiko, welcome["message_id"], "consent")
     (language,) = await botapi.wait_for_messages(aiko.id)
-    assert options(botapi, language) == ["lang_ja", "lang_en"]
+    assert options(botapi, language) == ["lang_ja", "lang_en", *EVERYWHERE]
     assert botapi.sent(aiko.id)[0].get("reply_markup") is None  # the used keyboard is removed
 
     botapi.press_button(aiko, language["message_id"], "lang_en")
     (question,) = await botapi.wait_for_messages(aiko.id)
     assert question["text"].startswith("Thank you. What would you like to talk about?")
 
+    assert "cat_loneliness" in options(botapi, question)
+
     botapi.send_text(aiko, CONCERN)
+    (region,) = await botapi.wait_for_messages(aiko.id)
+    assert "which prefecture" in region["text"]
+    botapi.send_text(aiko, "大阪市")
+    (help_mode,) = await botapi.wait_for_messages(aiko.id)
+    assert options(botapi, help_mode) == ["help_talk", "help_info", "help_both", *EVERYWHERE]
+    botapi.press_button(aiko, help_mode["message_id"], "help_talk")
     (queued,) = await botapi.wait_for_messages(aiko.id)
     assert "You are now waiting for a counselor" in queued["text"]
 
@@ -83,6 +96,8 @@ async def test_person_reaches_counselor_and_they_talk_through_the_bot(
     assert "Intake summary" in summary["text"]
     assert CONCERN in summary["text"]
     assert "Language: English" in summary["text"]
+    assert "Where: 大阪市" in summary["text"]
+    assert "Wants: Talk with a counselor" in summary["text"]
     for private in ("Aiko", "aiko_osaka", "1001"):  # the counselor never sees the person's account
         assert private not in summary["text"]
     (joined,) = await botapi.wait_for_messages(aiko.id)
@@ -166,13 +181,13 @@ async def test_restart_mid_intake_resumes_at_the_same_step(
     botapi.send_text(person, "/start")  # after a restart, /start shows where they were
     (again,) = await botapi.wait_for_messages(person.id)
     assert again["text"] == language["text"]
-    assert options(botapi, again) == ["lang_ja", "lang_en"]
+    assert options(botapi, again) == ["lang_ja", "lang_en", *EVERYWHERE]
     botapi.press_button(person, language["message_id"], "lang_ja")
     (question,) = await botapi.wait_for_messages(person.id)
     assert question["text"].startswith("ありがとうございます。どんなことを話したいですか？")
     botapi.send_text(person, "仕事をやめてから、誰とも話していません。")
-    (queued,) = await botapi.wait_for_messages(person.id)
-    assert "いま相談員を待っています" in queued["text"]
+    (region,) = await botapi.wait_for_messages(person.id)
+    assert "お住まいの都道府県" in region["text"]
     welcomes = [m for m in botapi.sent(person.id) if m["text"] == welcome["text"]]
     assert len(welcomes) == 1  # consent was not asked again
 
@@ -187,10 +202,11 @@ async def test_media_gets_a_kind_text_reply_and_the_intake_goes_on(
         send(person)
         sorry, prompt = await botapi.wait_for_messages(person.id, count=2)
         assert sorry["text"].startswith("ごめんなさい、ここでは文字のメッセージしか読めません。")
-        assert prompt["text"] == welcome["text"] and options(botapi, prompt) == ["consent", "decline"]
+        assert prompt["text"] == welcome["text"]
+        assert options(botapi, prompt) == ["consent", "decline", *EVERYWHERE]
     botapi.press_button(person, welcome["message_id"], "consent")
     (language,) = await botapi.wait_for_messages(person.id)
-    assert options(botapi, language) == ["lang_ja", "lang_en"]
+    assert options(botapi, language) == ["lang_ja", "lang_en", *EVERYWHERE]
 
 
 async def test_unknown_command_gets_the_help_text(botapi: LocalBotApi, service: Service) -> None:

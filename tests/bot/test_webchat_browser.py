@@ -53,6 +53,10 @@ async def test_person_on_web_chat_talks_with_a_telegram_counselor(
     concern = "My partner and I broke up and I can't stop crying. I just need someone to talk to."
     await page.locator("#input").fill(concern)
     await page.locator("#send").click()
+    await expect(log.locator(".msg-bot").last).to_contain_text("which prefecture")
+    await page.locator("#input").fill("Kobe")
+    await page.locator("#send").click()
+    await page.locator(".option[data-id=help_talk]").click()
     await expect(log.locator(".msg-bot").last).to_contain_text("You are now waiting for a counselor")
 
     counselor = botapi.user(COUNSELOR_B, first_name="Sato")
@@ -74,7 +78,7 @@ async def test_person_on_web_chat_talks_with_a_telegram_counselor(
 
     await page.reload()  # the browser's token resumes the same conversation
     await expect(counselor_said).to_have_text("I'm here with you. Take your time.")
-    await expect(log.locator(".msg-person .msg-text")).to_have_count(4)
+    await expect(log.locator(".msg-person .msg-text")).to_have_count(6)
     await page.locator("#input").fill("Still here after the reload.")
     await page.locator("#send").click()
     (after_reload,) = await botapi.wait_for_messages(counselor.id)
@@ -92,6 +96,8 @@ async def test_console_counselor_takes_a_web_chat_person(browser: Browser, servi
     await expect(person.locator("#log .msg-bot").last).to_contain_text("What would you like")
     await person.locator("#input").fill("I haven't left my room in weeks.")
     await person.locator("#send").click()
+    await person.locator(".option[data-id=region_skip]").click()
+    await person.locator(".option[data-id=help_talk]").click()
     await expect(person.locator("#log .msg-bot").last).to_contain_text("waiting for a counselor")
 
     console = await open_chat(browser, f"{service.http_url}/console?key={CONSOLE_KEY}")

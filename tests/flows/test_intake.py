@@ -1,16 +1,17 @@
-"""The intake flow: the shipped flow's path and its answers to unexpected input, and the compiler's errors."""
+"""The default intake: its paths, its safety questions and crisis replies, and its answers to
+unexpected input. (The compiler's errors and the whole-flow check are in test_flow_check.py.)"""
 
 from __future__ import annotations
 
-import copy
-from typing import Any
-
 import pytest
 
-from flows.intake import FlowError, IntakeFlow
-from flows.messages import Inbound, IntakeState, Reply
+from flows.intake import IntakeFlow
+from flows.messages import Inbound, IntakeState, Reply, StepResult
 
 CONCERN = "I moved for work and I don't talk to anyone most days."
+HIGH_JA = "もう疲れた。死にたい"
+IMMINENT_JA = "もう限界。今夜、薬を全部飲んで死にます"
+IMMINENT_EN = "I've saved up pills and I'm going to take them all tonight. goodbye"
 
 
 @pytest.fixture(scope="module")
@@ -26,39 +27,216 @@ def text(value: str) -> Inbound:
     return Inbound("text", value)
 
 
+def walk(flow: IntakeFlow, *inputs: Inbound, lang: str = "ja") -> list[StepResult]:
+    results = [flow.start(lang)]
+    for inbound in inputs:
+        results.append(flow.step(results[-1].state, inbound))
+    return results
+
+
+def keys(result: StepResult) -> list[str]:
+    return [reply.key for reply in result.replies]
+
+
+def at(flow: IntakeFlow, name: str, lang: str = "en") -> IntakeState:
+    return IntakeState(state=name, lang=lang)
+
+
 @pytest.mark.parametrize(("choice", "lang"), [("lang_en", "en"), ("lang_ja", "ja")])
-async def test_default_flow_goes_from_welcome_to_queued_keeping_the_concern(
+async def test_a_calm_person_goes_welcome_language_concern_region_help_mode_then_queued(
     flow: IntakeFlow, choice: str, lang: str
 ) -> None:
-    start = flow.start("ja")
-    language = flow.step(start.state, option("consent"))
-    concern = flow.step(language.state, option(choice))
-    queued = flow.step(concern.state, text(f"  {CONCERN}\n"))
+    results = walk(
+        flow, option("consent"), option(choice), text(f"  {CONCERN}\n"), text("Yokohama"), option("help_talk")
+    )
 
-    assert start.state.state == "welcome"
-    assert start.replies == [Reply("intake-welcome", options=("consent", "decline"))]
-    assert (language.state.state, language.handoff) == ("language", None)
-    assert language.replies == [Reply("intake-language", options=("lang_ja", "lang_en"))]
-    assert (concern.state.state, concern.state.lang, concern.handoff) == ("concern", lang, None)
-    assert concern.replies == [Reply("intake-concern")]
-    assert (queued.state.state, queued.handoff) == ("queued", "queued")
-    assert queued.state.answers == {"concern": CONCERN}
-    assert queued.state.lang == lang
-    assert queued.replies == [Reply("intake-queued")]
+    assert [r.state.state for r in results] == [
+        "welcome",
+        "language",
+        "concern",
+        "region",
+        "help_mode",
+        "queued",
+    ]
+    assert results[0].replies == [
+        Reply("intake-welcome", options=("consent", "decline", "human_now", "emergency"))
+    ]
+    assert results[-1].handoff == "queued"
     assert flow.handoff_kind("queued") == "queue"
+    final = results[-1].state
+    assert final.lang == lang
+    assert final.answers["concern"] == CONCERN
+    assert (final.answers["prefecture"], final.answers["municipality"]) == ("14", "Yokohama")
+    assert final.answers["help_mode"] == "help_talk"
+    assert final.triage.risk in ("low", "moderate")
+    assert all(not reply.crisis for result in results for reply in result.replies)
 
 
-@pytest.mark.parametrize("state_name", ["welcome", "language"])
-async def test_text_where_only_buttons_are_accepted_asks_to_choose_and_stays(
+async def test_the_dying_topic_brings_the_24h_lines_then_asks_directly_then_safety(flow: IntakeFlow) -> None:
+    results = walk(flow, option("consent"), option("lang_ja"), option("cat_dying"), option("dying_yes"))
+
+    concern = results[3]
+    assert keys(concern) == ["crisis-high", "intake-safety-dying"]
+    assert "0120-279-338" in str(concern.replies[0].params["lines"])  # よりそいホットライン, 24 hours
+    assert concern.replies[0].crisis
+    assert results[4].state.state == "safety_now"
+    assert results[4].state.triage.risk == "high"
+    assert "suicide" in results[4].state.triage.categories
+
+
+async def test_not_safe_now_sends_emergency_numbers_and_queues_at_once(flow: IntakeFlow) -> None:
+    state = IntakeState("safety_now", "ja", {"thinking_of_dying": "dying_yes"})
+
+    result = flow.step(state, option("safe_no"))
+
+    assert result.handoff == "emergency"
+    assert flow.handoff_kind("emergency") == "queue"
+    assert keys(result) == ["crisis-imminent", "intake-queued-emergency"]
+    lines = str(result.replies[0].params["lines"])
+    assert "119" in lines and "110" in lines
+    assert result.state.triage.risk == "imminent"
+
+
+@pytest.mark.parametrize("words", [HIGH_JA, "i just want to die honestly", "しにたい。きえたい"])
+async def test_words_of_dying_at_the_concern_step_bring_the_lines_and_the_safety_question(
+    flow: IntakeFlow, words: str
+) -> None:
+    result = flow.step(at(flow, "concern", "ja"), text(words))
+
+    assert keys(result)[0] == "crisis-high"
+    assert result.state.state == "safety_dying"
+    assert result.state.answers["concern"] == words.strip()
+
+
+@pytest.mark.parametrize(
+    "state_name", ["welcome", "language", "concern", "safety_dying", "region", "help_mode"]
+)
+@pytest.mark.parametrize("words", [IMMINENT_JA, IMMINENT_EN])
+async def test_imminent_words_at_any_step_get_the_emergency_numbers_in_that_very_reply(
+    flow: IntakeFlow, state_name: str, words: str
+) -> None:
+    result = flow.step(at(flow, state_name, "ja"), text(words))
+
+    assert keys(result)[0] == "crisis-imminent"
+    assert "119" in str(result.replies[0].params["lines"])
+    assert (result.handoff, result.state.triage.risk) == ("emergency", "imminent")
+
+
+@pytest.mark.parametrize("words", [IMMINENT_JA, IMMINENT_EN])
+async def test_imminent_first_words_before_any_question_are_answered_and_queued(
+    flow: IntakeFlow, words: str
+) -> None:
+    result = flow.start("ja", text=words)
+
+    assert keys(result) == ["crisis-imminent", "intake-queued-emergency"]
+    assert result.handoff == "emergency"
+    assert result.state.answers["notes"] == words
+
+
+async def test_calm_first_words_get_the_welcome_and_are_kept(flow: IntakeFlow) -> None:
+    result = flow.start("ja", text="こんにちは")
+
+    assert keys(result) == ["intake-welcome"]
+    assert result.handoff is None
+    assert result.state.answers == {"notes": "こんにちは"}
+
+
+@pytest.mark.parametrize(
+    "words", ["昨日のライブ、死ぬほど笑った笑", "お腹すいて死にそう", "I'm dying to try that ramen place"]
+)
+async def test_idioms_with_death_words_are_not_a_crisis(flow: IntakeFlow, words: str) -> None:
+    result = flow.step(at(flow, "concern", "ja"), text(words))
+
+    assert not any(reply.crisis for reply in result.replies)
+    assert result.state.state == "region"
+
+
+async def test_risk_is_never_lowered_by_later_calm_words(flow: IntakeFlow) -> None:
+    high = flow.step(at(flow, "concern", "ja"), text(HIGH_JA)).state
+
+    calmer = flow.step(high, option("dying_no"))
+    later = flow.step(calmer.state, text("大阪"))
+
+    assert later.state.triage.risk == "high"
+    assert "crisis-high" not in keys(later)  # the 24-hour lines are not repeated at every message
+
+
+@pytest.mark.parametrize("action", ["human_now", "emergency"])
+@pytest.mark.parametrize(
+    "state_name",
+    ["welcome", "language", "concern", "safety_dying", "safety_now", "region", "help_mode", "referral"],
+)
+async def test_talk_now_and_emergency_work_from_every_open_state(
+    flow: IntakeFlow, state_name: str, action: str
+) -> None:
+    assert action in flow.options(state_name)
+
+    result = flow.step(at(flow, state_name), option(action))
+
+    assert flow.handoff_kind(result.handoff) == "queue"
+    if action == "emergency":
+        assert keys(result)[0] == "crisis-imminent"
+        assert result.state.triage.risk == "imminent"
+
+
+async def test_every_step_is_covered_by_the_test_above(flow: IntakeFlow) -> None:
+    open_states = {*flow.steps, *(n for n, h in flow.handoffs.items() if h.kind == "referral")}
+
+    assert open_states == {
+        "welcome",
+        "language",
+        "concern",
+        "safety_dying",
+        "safety_now",
+        "region",
+        "help_mode",
+        "referral",
+    }
+
+
+async def test_an_unknown_region_asks_again_and_skip_moves_on(flow: IntakeFlow) -> None:
+    unknown = flow.step(at(flow, "region"), text("somewhere over the rainbow"))
+    skipped = flow.step(at(flow, "region"), option("region_skip"))
+
+    assert unknown.state.state == "region"
+    assert keys(unknown) == ["intake-region-unknown", "intake-region"]
+    assert skipped.state.state == "help_mode"
+
+
+async def test_information_leads_to_a_referral_with_services_and_a_way_to_a_person(flow: IntakeFlow) -> None:
+    state = IntakeState("help_mode", "en", {"concern": "cat_loneliness"})
+    referral = flow.step(state, option("help_info"))
+
+    again = flow.step(referral.state, text("thank you"))
+    person = flow.step(referral.state, option("human_now"))
+
+    assert flow.handoff_kind(referral.handoff) == "referral"
+    assert referral.replies[0].key == "intake-referral"
+    assert referral.replies[0].params["services"]
+    assert referral.replies[0].options == ("human_now", "emergency")
+    assert keys(again) == ["intake-referral-more"]
+    assert person.handoff == "queued_now"
+
+
+async def test_both_queues_and_lists_services(flow: IntakeFlow) -> None:
+    result = flow.step(IntakeState("help_mode", "ja"), option("help_both"))
+
+    assert result.handoff == "queued_with_info"
+    assert result.replies[0].params["services"]
+
+
+@pytest.mark.parametrize("state_name", ["welcome", "language", "safety_dying", "help_mode"])
+async def test_text_where_only_buttons_move_on_asks_to_choose_and_keeps_the_words(
     flow: IntakeFlow, state_name: str
 ) -> None:
-    state = IntakeState(state=state_name, lang="en")
+    state = at(flow, state_name)
 
     result = flow.step(state, text("can I just talk to someone?"))
 
-    assert result.state == state
+    assert result.state.state == state_name
     assert result.handoff is None
     assert result.replies == [Reply("intake-choose-option"), *flow.prompt(state)]
+    assert result.state.answers["notes"] == "can I just talk to someone?"
 
 
 @pytest.mark.parametrize(
@@ -92,125 +270,25 @@ async def test_blank_text_at_the_concern_step_does_not_move(flow: IntakeFlow, bl
     result = flow.step(state, text(blank))
 
     assert result.state == state
-    assert result.handoff is None
     assert result.replies == [Reply("intake-choose-option"), *flow.prompt(state)]
 
 
-async def test_every_state_of_the_default_flow_reaches_a_handoff_that_queues_for_a_counselor(
+async def test_commands_of_the_flow_map_to_its_everywhere_actions(flow: IntakeFlow) -> None:
+    assert flow.commands == ("talk", "emergency")
+    assert flow.command_option("talk") == "human_now"
+    assert flow.command_option("emergency") == "emergency"
+    assert flow.command_option("start") is None
+
+
+async def test_waiting_words_are_assessed_and_only_imminent_ones_repeat_the_crisis_reply(
     flow: IntakeFlow,
 ) -> None:
-    edges: dict[str, set[str]] = {}
-    for name, step in flow.steps.items():
-        inputs = [option(value) for value in step.options] + ([text("an answer")] if step.answer else [])
-        # Each input the state offers must move somewhere: a button that leads nowhere strands a person.
-        edges[name] = {
-            flow.step(IntakeState(state=name, lang="en"), inbound).state.state for inbound in inputs
-        }
-    queue_handoffs = {name for name, handoff in flow.handoffs.items() if handoff.kind == "queue"}
+    start = flow.start("ja").state.triage
 
-    stranded = [name for name in flow.steps if not reachable(name, edges) & queue_handoffs]
+    high, first = flow.assess(start, HIGH_JA, "ja")
+    again, second = flow.assess(high, HIGH_JA, "ja")
+    imminent, third = flow.assess(again, IMMINENT_JA, "ja")
 
-    assert queue_handoffs
-    assert stranded == []
-
-
-def reachable(start: str, edges: dict[str, set[str]]) -> set[str]:
-    seen, frontier = {start}, [start]
-    while frontier:
-        for dest in edges.get(frontier.pop(), set()):
-            if dest not in seen:
-                seen.add(dest)
-                frontier.append(dest)
-    return seen
-
-
-BASE_SPEC: dict[str, Any] = {
-    "initial": "welcome",
-    "states": {
-        "welcome": {"prompt": "intake-welcome", "options": ["consent", "decline"]},
-        "concern": {"prompt": "intake-concern", "answer": "concern"},
-    },
-    "handoffs": {
-        "queued": {"kind": "queue", "prompt": "intake-queued"},
-        "declined": {"kind": "closed", "prompt": "intake-declined"},
-    },
-    "transitions": [
-        {"trigger": "consent", "source": "welcome", "dest": "concern"},
-        {"trigger": "decline", "source": "welcome", "dest": "declined"},
-        {"trigger": "text", "source": "concern", "dest": "queued"},
-    ],
-}
-
-
-def spec_with(path: tuple[str | int, ...], value: Any) -> dict[str, Any]:
-    spec = copy.deepcopy(BASE_SPEC)
-    target = spec
-    for part in path[:-1]:
-        target = target[part]
-    target[path[-1]] = value
-    return spec
-
-
-async def test_the_base_spec_used_below_compiles() -> None:
-    compiled = IntakeFlow(copy.deepcopy(BASE_SPEC))
-
-    assert compiled.step(compiled.start("en").state, option("consent")).state.state == "concern"
-
-
-@pytest.mark.parametrize(
-    ("spec", "named"),
-    [
-        pytest.param(
-            spec_with(("transitions", 1, "dest"), "nowhere"), ["transition 1", "'nowhere'"], id="unknown-dest"
-        ),
-        pytest.param(
-            spec_with(("transitions", 2, "source"), "ghost"), ["transition 2", "'ghost'"], id="unknown-source"
-        ),
-        pytest.param(spec_with(("initial",), "queued"), ["initial", "'queued'"], id="initial-is-a-handoff"),
-        pytest.param(spec_with(("initial",), "missing"), ["initial", "'missing'"], id="initial-unknown"),
-        pytest.param(
-            spec_with(("states", "concern"), {"prompt": "intake-concern"}),
-            ["'concern'"],
-            id="no-options-no-answer",
-        ),
-        pytest.param(
-            spec_with(("states", "concern"), {"prompt": "intake-concern", "options": []}),
-            ["'concern'"],
-            id="empty-options-no-answer",
-        ),
-        pytest.param(
-            spec_with(("handoffs", "declined", "kind"), "referral"),
-            ["handoff 'declined'", "kind"],
-            id="bad-kind",
-        ),
-        pytest.param(
-            spec_with(("handoffs", "declined"), {"prompt": "intake-declined"}),
-            ["handoff 'declined'", "kind"],
-            id="missing-kind",
-        ),
-        pytest.param(
-            spec_with(("states", "welcome"), {"options": ["consent", "decline"]}),
-            ["'welcome'", "prompt"],
-            id="state-without-prompt",
-        ),
-        # A button or answer that leads nowhere would leave the person stuck at that state.
-        pytest.param(
-            spec_with(("transitions",), BASE_SPEC["transitions"][:1] + BASE_SPEC["transitions"][2:]),
-            ["'welcome'", "'decline'"],
-            id="option-without-transition",
-        ),
-        pytest.param(
-            spec_with(("transitions",), BASE_SPEC["transitions"][:2]),
-            ["'concern'"],
-            id="answer-without-transition",
-        ),
-    ],
-)
-async def test_malformed_flow_raises_flow_error_naming_the_culprit(
-    spec: dict[str, Any], named: list[str]
-) -> None:
-    with pytest.raises(FlowError) as error:
-        IntakeFlow(spec)
-
-    for part in named:
-        assert part in str(error.value)
+    assert (high.risk, [r.key for r in first]) == ("high", ["crisis-high"])
+    assert second == []
+    assert (imminent.risk, [r.key for r in third]) == ("imminent", ["crisis-imminent"])

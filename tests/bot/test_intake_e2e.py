@@ -1,0 +1,322 @@
+"""The intake end to end through the local Bot API server: crisis replies, "talk to a person now"
+from every state, /forget, /cancel and the inactivity reminder. Real PTB client, real Redis."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from redis.asyncio import Redis
+
+from bot.service import Service
+from bot.settings import Settings
+from bot.testing.botapi import LocalBotApi
+from flows.intake import IntakeFlow
+from tests.conftest import COUNSELOR_B
+
+IMMINENT = "もう無理。今夜、薬を全部飲んで死のうと思ってる"
+HIGH = "毎日つらくて、正直もう死にたい"
+YORISOI = "0120-279-338"  # よりそいホットライン, 24 hours (flows/data/crisis_resources.yaml)
+
+# How to reach each open state of the default flow by taps (the test below checks it is all of them).
+PATHS = {
+    "welcome": [],
+    "language": ["consent"],
+    "concern": ["consent", "lang_en"],
+    "safety_dying": ["consent", "lang_en", "cat_dying"],
+    "safety_now": ["consent", "lang_en", "cat_dying", "dying_yes"],
+    "region": ["consent", "lang_en", "cat_loneliness"],
+    "help_mode": ["consent", "lang_en", "cat_loneliness", "region_skip"],
+    "referral": ["consent", "lang_en", "cat_loneliness", "region_skip", "help_info"],
+}
+
+
+async def start(botapi: LocalBotApi, user_id: int, lang: str = "ja") -> dict:
+    person = botapi.user(user_id, first_name="Haru", language_code=lang)
+    botapi.send_text(person, "/start")
+    (welcome,) = await botapi.wait_for_messages(person.id)
+    return welcome
+
+
+async def tap_through(botapi: LocalBotApi, user_id: int, taps: list[str]) -> dict:
+    """From /start, tap each button in turn; the last message shown."""
+    last = await start(botapi, user_id)
+    for tap in taps:
+        botapi.press_button(user_id, last["message_id"], tap)
+        last = await next_question(botapi, user_id)
+    return last
+
+
+async def next_question(botapi: LocalBotApi, user_id: int) -> dict:
+    """The next message with buttons (a crisis reply may come before it)."""
+    while True:
+        (message,) = await botapi.wait_for_messages(user_id)
+        if botapi.buttons(message):
+            return message
+
+
+async def test_a_crisis_message_at_the_very_first_step_gets_the_emergency_numbers_in_that_reply(
+    botapi: LocalBotApi, service: Service
+) -> None:
+    await start(botapi, 2001)
+
+    botapi.send_text(2001, IMMINENT)
+    crisis, queued = await botapi.wait_for_messages(2001, count=2)
+
+    assert "119" in crisis["text"] and "110" in crisis["text"] and YORISOI in crisis["text"]
+    assert "いちばん先に相談員につながる" in queued["text"]
+    conversation = await service.conversations.get(
+        service.dispatcher.pseudonymizer.person_id("telegram", "2001")
+    )
+    assert (conversation.state, conversation.risk) == ("queued", "imminent")
+
+
+async def test_a_high_risk_message_at_the_very_first_step_gets_the_24h_lines_in_that_reply(
+    botapi: LocalBotApi, service: Service
+) -> None:
+    welcome = await start(botapi, 2002)
+
+    botapi.send_text(2002, HIGH)
+    lines, prompt = await botapi.wait_for_messages(2002, count=2)
+
+    assert YORISOI in lines["text"] and "ひとりで抱えなくて大丈夫" in lines["text"]
+    assert prompt["text"] == welcome["text"]  # then the question again, kindly, without "choose a button"
+
+
+async def test_a_first_message_without_start_is_read_by_triage_too(
+    botapi: LocalBotApi, service: Service
+) -> None:
+    person = botapi.user(2003, first_name="Ren", language_code="en")
+
+    botapi.send_text(person, "I wrote a note and I'm going to jump off the bridge tonight")
+    crisis, queued = await botapi.wait_for_messages(person.id, count=2)
+
+    assert "119" in crisis["text"] and "110" in crisis["text"]
+    assert "front of the line" in queued["text"]
+
+
+async def test_the_imminent_person_is_served_before_people_who_came_earlier(
+    botapi: LocalBotApi, service: Service
+) -> None:
+    counselor = botapi.user(COUNSELOR_B, first_name="Sato", language_code="en")
+    for early in (2011, 2012):
+        last = await tap_through(botapi, early, ["consent", "lang_en", "cat_loneliness", "region_skip"])
+        botapi.press_button(early, last["message_id"], "help_talk")
+        await botapi.wait_for_messages(early)
+    await start(botapi, 2013)
+    botapi.send_text(2013, IMMINENT)
+    await botapi.wait_for_messages(2013, count=2)
+
+    botapi.send_text(counselor, "/online")
+    await botapi.wait_for_messages(counselor.id)
+    botapi.send_text(counselor, "/next")
+    (summary,) = await botapi.wait_for_messages(counselor.id)
+
+    assert "Risk (triage): IMMINENT" in summary["text"]
+    assert "薬を全部飲" in summary["text"] or "今夜" in summary["text"]  # the words that fired are shown
+    assert IMMINENT in summary["text"]  # what they wrote before any question is kept for the counselor
+    (joined,) = await botapi.wait_for_messages(2013)
+    assert "相談員がつながりました" in joined["text"]
+
+
+async def test_talk_to_a_person_now_from_every_intake_state_reaches_the_queue(
+    botapi: LocalBotApi, service: Service
+) -> None:
+    flow: IntakeFlow = service.dispatcher.flow
+    assert set(PATHS) == {name for name in [*flow.steps, *flow.handoffs] if flow.is_open(name)}
+    for number, (state, taps) in enumerate(PATHS.items()):
+        user_id = 2100 + number
+        last = await tap_through(botapi, user_id, taps)
+        person_id = service.dispatcher.pseudonymizer.person_id("telegram", str(user_id))
+        assert (await service.conversations.get(person_id)).state == state
+        assert "human_now" in [data for _, data in botapi.buttons(last)]
+
+        botapi.press_button(user_id, last["message_id"], "human_now")
+        (queued,) = await botapi.wait_for_messages(user_id)
+
+        assert "waiting for a counselor" in queued["text"] or "相談員を待っています" in queued["text"], state
+        assert (await service.conversations.get(person_id)).state == "queued"
+    assert await service.queue.waiting() == len(PATHS)
+
+
+async def test_the_talk_and_emergency_commands_work_like_the_buttons(
+    botapi: LocalBotApi, service: Service
+) -> None:
+    await tap_through(botapi, 2201, ["consent"])
+    botapi.send_text(2201, "/talk")
+    (queued,) = await botapi.wait_for_messages(2201)
+    assert "相談員を待っています" in queued["text"]
+
+    botapi.send_text(2201, "/emergency")  # while waiting: the numbers now, and the front of the line
+    (crisis,) = await botapi.wait_for_messages(2201)
+    assert "119" in crisis["text"] and YORISOI in crisis["text"]
+    person_id = service.dispatcher.pseudonymizer.person_id("telegram", "2201")
+    assert (await service.conversations.get(person_id)).risk == "imminent"
+
+
+async def test_risk_rising_while_waiting_answers_at_once_and_moves_the_person_up(
+    botapi: LocalBotApi, service: Service
+) -> None:
+    counselor = botapi.user(COUNSELOR_B, first_name="Sato", language_code="en")
+    for user_id in (2301, 2302):
+        await tap_through(botapi, user_id, ["consent", "lang_en"])
+        botapi.send_text(user_id, "/talk")
+        await botapi.wait_for_messages(user_id)
+
+    botapi.send_text(2302, "honestly I've been stockpiling my meds and I think tonight is the night")
+    (crisis,) = await botapi.wait_for_messages(2302)
+    assert "119" in crisis["text"] and "110" in crisis["text"]
+
+    botapi.send_text(counselor, "/online")
+    await botapi.wait_for_messages(counselor.id)
+    botapi.send_text(counselor, "/next")
+    summary, heading, note = await botapi.wait_for_messages(counselor.id, count=3)
+    assert "Risk (triage): IMMINENT" in summary["text"]
+    assert note["text"].startswith("honestly I've been stockpiling")
+
+
+async def test_a_connected_person_in_crisis_gets_the_numbers_and_the_counselor_is_alerted(
+    botapi: LocalBotApi, service: Service
+) -> None:
+    counselor = botapi.user(COUNSELOR_B, first_name="Sato", language_code="en")
+    await tap_through(botapi, 2401, ["consent", "lang_ja"])
+    botapi.send_text(2401, "/talk")
+    await botapi.wait_for_messages(2401)
+    botapi.send_text(counselor, "/online")
+    await botapi.wait_for_messages(counselor.id)
+    botapi.send_text(counselor, "/next")
+    await botapi.wait_for_messages(counselor.id)
+    await botapi.wait_for_messages(2401)
+
+    botapi.send_text(2401, "今から屋上に行って飛び降りる")
+    (crisis,) = await botapi.wait_for_messages(2401)
+    relayed, alert = await botapi.wait_for_messages(counselor.id, count=2)
+
+    assert "119" in crisis["text"]
+    assert relayed["text"] == "今から屋上に行って飛び降りる"
+    assert alert["text"].startswith("Triage raised this person's risk to IMMINENT.")
+
+
+async def test_forget_erases_every_key_of_the_person_and_frees_the_counselor(
+    botapi: LocalBotApi, service: Service, redis: Redis
+) -> None:
+    counselor = botapi.user(COUNSELOR_B, first_name="Sato", language_code="en")
+    words = "夫に毎晩どなられていて、家にいるのがこわいです"
+    await tap_through(botapi, 2501, ["consent", "lang_ja"])
+    botapi.send_text(2501, words)
+    safe_now = await next_question(botapi, 2501)  # violence now: "are you safe right now?"
+    botapi.press_button(2501, safe_now["message_id"], "safe_yes")
+    await next_question(botapi, 2501)
+    botapi.send_text(2501, "横浜市")
+    (help_mode,) = await botapi.wait_for_messages(2501)
+    botapi.press_button(2501, help_mode["message_id"], "help_talk")
+    await botapi.wait_for_messages(2501)
+    botapi.send_text(counselor, "/online")
+    await botapi.wait_for_messages(counselor.id)
+    botapi.send_text(counselor, "/next")
+    await botapi.wait_for_messages(counselor.id)
+    await botapi.wait_for_messages(2501)
+    botapi.send_text(2501, "昨日もドアをけられました")
+    await botapi.wait_for_messages(counselor.id)
+    person_id = service.dispatcher.pseudonymizer.person_id("telegram", "2501")
+    assert await redis.exists(f"tsunagari:conv:{person_id}")
+
+    botapi.send_text(2501, "/forget")
+    (confirm,) = await botapi.wait_for_messages(2501)
+    assert [data for _, data in botapi.buttons(confirm)] == ["forget_yes", "forget_no"]
+    botapi.press_button(2501, confirm["message_id"], "forget_yes")
+    (done,) = await botapi.wait_for_messages(2501)
+    (told,) = await botapi.wait_for_messages(counselor.id)
+
+    assert "すべて消しました" in done["text"]
+    assert told["text"] == "The person has left the conversation."
+    secrets = [person_id, "2501", words, "昨日もドアをけられました", "横浜市"]
+    found = [(key, secret) async for key, secret in keys_holding(redis, secrets)]
+    assert found == []
+    botapi.send_text(counselor, "/next")  # the counselor is free again
+    (empty,) = await botapi.wait_for_messages(counselor.id)
+    assert empty["text"] == "Nobody is waiting right now."
+
+
+async def keys_holding(redis: Redis, secrets: list[str]):
+    """Every (key, secret) where a key's name or any of its values holds the secret (SCAN, all types)."""
+    async for key in redis.scan_iter(count=1000):
+        kind = await redis.type(key)
+        if kind == "hash":
+            values = [*(await redis.hgetall(key)).items()]
+            values = [part for pair in values for part in pair]
+        elif kind == "list":
+            values = await redis.lrange(key, 0, -1)
+        elif kind == "set":
+            values = list(await redis.smembers(key))
+        elif kind == "zset":
+            values = await redis.zrange(key, 0, -1)
+        else:
+            values = [await redis.get(key) or ""]
+        for secret in secrets:
+            if secret in key or any(secret in value for value in values):
+                yield key, secret
+
+
+async def test_forget_no_keeps_everything(botapi: LocalBotApi, service: Service) -> None:
+    await tap_through(botapi, 2502, ["consent"])
+    botapi.send_text(2502, "/forget")
+    (confirm,) = await botapi.wait_for_messages(2502)
+    botapi.press_button(2502, confirm["message_id"], "forget_no")
+    kept, prompt = await botapi.wait_for_messages(2502, count=2)
+    assert kept["text"] == "わかりました。何も消していません。"
+    assert "どの言語で話しますか" in prompt["text"]
+
+
+async def test_cancel_starts_the_questions_again(botapi: LocalBotApi, service: Service) -> None:
+    welcome = await tap_through(botapi, 2601, [])
+    await tap_through(botapi, 2601, ["consent", "lang_en", "cat_loneliness"])
+    botapi.send_text(2601, "/cancel")
+    again, prompt = await botapi.wait_for_messages(2601, count=2)
+    assert again["text"] == "All right, let us start again from the beginning."
+    assert prompt["text"].startswith("Hello, this is Tsunagari.") or prompt["text"] == welcome["text"]
+
+
+@pytest.fixture
+def quick_settings(settings: Settings) -> Settings:
+    return settings.model_copy(update={"intake_reminder_seconds": 0.4, "intake_expiry_seconds": 1.2})
+
+
+async def test_a_silent_person_gets_one_reminder_then_the_intake_closes_kindly(
+    botapi: LocalBotApi, quick_settings: Settings, redis: Redis
+) -> None:
+    service = Service(quick_settings)
+    await service.start()
+    try:
+        await tap_through(botapi, 2701, ["consent", "lang_en"])
+        (reminder,) = await botapi.wait_for_messages(2701)
+        assert reminder["text"].startswith("Are you still there?")
+        (expired,) = await botapi.wait_for_messages(2701)
+        assert expired["text"].startswith("We have not heard from you for a while")
+        await asyncio.sleep(1.5)
+        assert botapi.unread(2701) == []  # one reminder, one close, nothing more
+        person_id = service.dispatcher.pseudonymizer.person_id("telegram", "2701")
+        assert (await service.conversations.get(person_id)).state == "closed"
+        botapi.send_text(2701, "/start")  # they are welcome back
+        (welcome,) = await botapi.wait_for_messages(2701)
+        assert welcome["text"].startswith("Hello, this is Tsunagari.") or "つながり" in welcome["text"]
+    finally:
+        await service.stop()
+
+
+async def test_a_person_who_answers_after_the_reminder_is_not_closed(
+    botapi: LocalBotApi, quick_settings: Settings, redis: Redis
+) -> None:
+    service = Service(quick_settings)
+    await service.start()
+    try:
+        last = await tap_through(botapi, 2702, ["consent"])
+        (reminder,) = await botapi.wait_for_messages(2702)
+        assert reminder["text"].startswith("まだそこにいますか")
+        botapi.press_button(2702, last["message_id"], "lang_ja")
+        (concern,) = await botapi.wait_for_messages(2702)
+        assert "どんなことを話したいですか" in concern["text"]
+        (second,) = await botapi.wait_for_messages(2702)  # the timer started again: a new reminder
+        assert second["text"].startswith("まだそこにいますか")
+    finally:
+        await service.stop()
