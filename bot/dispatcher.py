@@ -78,6 +78,7 @@ class Dispatcher(CounselorSide):
 
     async def person_message(self, message: Message) -> None:
         """Handle one message from a person, in order with their other messages."""
+        message = self._words_behind_a_slash(message)
         person_id = self.pseudonymizer.person_id(message.channel, message.address)
         async with self._locks.hold(person_id):
             conversation = await self.conversations.get(person_id)
@@ -126,6 +127,17 @@ class Dispatcher(CounselorSide):
         await self._apply(conversation, result, said)
         logger.info("conversation started person=%s channel=%s", person_id, message.channel)
 
+    def _words_behind_a_slash(self, message: Message) -> Message:
+        """'/talk 今から飛び降りる' or '/死にたい': words of danger are read as words, never lost
+        to a command (the crisis path, which queues at the front, comes first)."""
+        if message.command is None:
+            return message
+        words = message.value.split(maxsplit=1)
+        text = words[1] if len(words) > 1 else message.value[1:]
+        if risk_rank(self.flow.triage.assess(text).risk) < risk_rank("high"):
+            return message
+        return Message(message.channel, message.address, "text", text, message.lang_hint)
+
     def _anywhere_option(self, message: Message) -> str | None:
         """The flow's everywhere-action this message asks for: a button, or its command."""
         if message.kind == "option" and message.value in self.flow.spec.anywhere:
@@ -136,6 +148,8 @@ class Dispatcher(CounselorSide):
     async def _continue(self, conversation: Conversation, message: Message) -> None:
         command = message.command
         action = self._anywhere_option(message)
+        if conversation.state in self.flow.steps:  # any message is a sign of life in the intake
+            await self.timers.set(conversation.person_id, time.time() + self.reminder_seconds)
         if action is not None:
             await self._anywhere(conversation, message, action)
         elif command is not None:
@@ -143,13 +157,19 @@ class Dispatcher(CounselorSide):
         elif message.kind == "unsupported":
             await self._say(conversation, [Reply("unsupported-media"), *self._prompt(conversation)])
         elif len(message.value) > MAX_TEXT:
-            await self._say(conversation, [Reply("text-too-long", {"limit": MAX_TEXT})])
+            # Too long to keep whole, but never too long to be read for danger.
+            before = self._triage(conversation)
+            after, crisis = self.flow.assess(before, message.value, conversation.lang)
+            await self._store_triage(conversation, before, after, conversation.state)
+            await self._say(conversation, [*crisis, Reply("text-too-long", {"limit": MAX_TEXT})])
         elif conversation.state in (QUEUED, CONNECTED):
-            if message.kind == "option":  # an old intake button: nothing to pass on
-                await self._say(conversation, self._prompt(conversation))
+            if message.kind == "option" and self.flow.signal(message.value) != TriageResult.empty():
+                await self._anywhere(conversation, message, message.value)  # e.g. an old "I'm not safe"
+            elif message.kind == "option":  # an old intake button: nothing to pass on
+                await self._say(conversation, self._prompt(conversation) or [Reply("already-connected")])
             else:
                 await self._person_words(conversation, message.value)
-        elif not self.flow.knows(conversation.state):
+        elif not self.flow.is_open(conversation.state):
             # The flow file changed under a conversation: begin again rather than fail each time.
             await self._open(conversation.person_id, message)
         else:
@@ -168,11 +188,11 @@ class Dispatcher(CounselorSide):
         found = self.flow.signal(action)
         crisis = self.flow.safety.for_message(before, found, conversation.lang)
         await self._store_triage(conversation, before, before.merge(found), conversation.state)
-        await self._say(conversation, crisis or self._prompt(conversation))
+        await self._say(conversation, crisis or self._prompt(conversation) or [Reply("already-connected")])
 
     async def _person_command(self, conversation: Conversation, command: str) -> None:
         if command == "start":
-            await self._say(conversation, self._prompt(conversation))
+            await self._say(conversation, self._prompt(conversation) or [Reply("already-connected")])
         elif command == "end":
             await self._person_leaves(conversation)
         elif command == "cancel":
@@ -244,15 +264,19 @@ class Dispatcher(CounselorSide):
         state, counselor_id = await self.conversations.record_person(
             conversation.person_id, Entry("person", text)
         )
-        if state == CONNECTED and counselor_id:
-            await self._to_counselor(counselor_id, [Outgoing(text, role="person")])
         before = self._triage(conversation)
         after, crisis = self.flow.assess(before, text, conversation.lang)
+        if crisis:  # first, before anything else can make the person wait
+            await self._say(conversation, crisis)
+        if state == CONNECTED and counselor_id:
+            await self._to_counselor(counselor_id, [Outgoing(text, role="person")])
         await self._store_triage(conversation, before, after, state, counselor_id)
         if crisis:
-            await self._say(conversation, crisis)
-        elif state == QUEUED and await self.conversations.acknowledge_waiting(conversation.person_id):
+            return
+        if state == QUEUED and await self.conversations.acknowledge_waiting(conversation.person_id):
             await self._say(conversation, [Reply("waiting-added")])
+        elif state not in (QUEUED, CONNECTED):  # the counselor ended it as they wrote
+            await self._say(conversation, [Reply("counselor-left")])
 
     async def _store_triage(
         self,
@@ -270,8 +294,12 @@ class Dispatcher(CounselorSide):
         if risk_rank(after.risk) <= risk_rank(before.risk):
             return
         logger.info("risk raised person=%s risk=%s", conversation.person_id, after.risk)
-        if state == QUEUED and conversation.ticket_id:
-            await self.queue.raise_band(conversation.ticket_id, after.risk)
+        moved = state == QUEUED and await self.queue.raise_band(conversation.ticket_id, after.risk)
+        if state == QUEUED and not moved:
+            # Taken meanwhile? Then the counselor, who saw the old risk, must hear of it.
+            current = await self.conversations.get(conversation.person_id)
+            if current is not None and current.state == CONNECTED:
+                state, counselor_id = CONNECTED, current.counselor_id
         counselor_id = counselor_id or conversation.counselor_id
         # The counselor is already reading every word: interrupt only when it becomes serious.
         if state == CONNECTED and counselor_id and risk_rank(after.risk) >= risk_rank("high"):
@@ -314,6 +342,8 @@ class Dispatcher(CounselorSide):
             conversation = await self.conversations.get(person_id)
             if conversation is None or conversation.state not in self.flow.steps:
                 return
+            if (await self.timers.due_at(person_id) or 0) > time.time():
+                return  # the person wrote after this timer was taken: a fresh one is running
             if not conversation.reminded_at:
                 conversation.reminded_at = time.time()
                 await self._say(conversation, [Reply("intake-reminder")], save=True)

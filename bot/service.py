@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 
 from aiohttp import web
 from redis.asyncio import BlockingConnectionPool, Redis
@@ -132,10 +133,16 @@ class Service:
         while True:
             await asyncio.sleep(interval)
             try:
-                for person_id in await self.timers.take_due():
-                    await self.dispatcher.intake_timer(person_id)
-            except Exception:  # a failed sweep must not stop the next one
+                due = await self.timers.take_due()
+            except Exception:  # Redis away for a moment: the next sweep takes them
                 logger.exception("intake timer sweep failed")
+                continue
+            for person_id in due:
+                try:
+                    await self.dispatcher.intake_timer(person_id)
+                except Exception:  # one failure must not cost the others their timers
+                    logger.exception("intake timer failed person=%s", person_id)
+                    await self.timers.set(person_id, time.time() + interval)
 
     async def stop(self) -> None:
         """Close everything that was started, newest first."""

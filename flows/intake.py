@@ -228,9 +228,8 @@ class IntakeFlow:
         """What this message tells triage: the words, or the meaning of the button tapped."""
         if inbound.kind == "text":
             return self.triage.assess(inbound.value, state.lang)
-        if inbound.value in self.options(state.state):
-            return self._signals.get(inbound.value, TriageResult.empty())
-        return TriageResult.empty()
+        # Even an old button still on screen counts: "I am not safe" is never ignored.
+        return self._signals.get(inbound.value, TriageResult.empty())
 
     def _trigger(self, state: IntakeState, inbound: Inbound, cared: bool) -> tuple[str | None, list[Reply]]:
         """Which trigger to fire (None to stay) and what to say first when staying.

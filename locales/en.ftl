@@ -97,6 +97,7 @@ cancel-not-now = You are waiting for a counselor or talking with one, so I have 
 ## While waiting and connected (person-facing)
 
 waiting-added = Thank you, I have added that for the counselor. You are still in line.
+already-connected = You are talking with a counselor now: just write here.
 counselor-joined = A counselor has joined. Thank you for waiting. You can talk freely now.
 counselor-left = The counselor has ended this conversation. Thank you for talking with us. If you want to talk again, send /start at any time.
 person-left = You have left the conversation. Thank you for reaching out. If you want to talk again, send /start at any time.

@@ -31,6 +31,10 @@ class IntakeTimers:
         """The person left the intake: no reminder, no expiry."""
         await self.redis.zrem(keys.intake_due(), person_id)
 
+    async def due_at(self, person_id: str) -> float | None:
+        """When the person's timer fires next (None when none is set)."""
+        return await self.redis.zscore(keys.intake_due(), person_id)
+
     async def take_due(self, now: float | None = None) -> list[str]:
         """The persons whose timer has fired, each given to one caller only."""
         due = await self.scripts.pop_due(

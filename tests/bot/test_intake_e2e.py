@@ -320,3 +320,42 @@ async def test_a_person_who_answers_after_the_reminder_is_not_closed(
         assert second["text"].startswith("まだそこにいますか")
     finally:
         await service.stop()
+
+
+async def test_danger_written_after_a_command_is_read_not_lost(botapi: LocalBotApi, service: Service) -> None:
+    await start(botapi, 2801)
+
+    botapi.send_text(2801, "/talk " + IMMINENT)
+    crisis, queued = await botapi.wait_for_messages(2801, count=2)
+
+    assert "119" in crisis["text"] and YORISOI in crisis["text"]
+    assert "いちばん先に相談員につながる" in queued["text"]
+
+
+async def test_an_old_not_safe_button_tapped_while_waiting_is_not_ignored(
+    botapi: LocalBotApi, service: Service
+) -> None:
+    dying = await tap_through(botapi, 2802, ["consent", "lang_en", "cat_dying"])
+    botapi.press_button(2802, dying["message_id"], "dying_yes")
+    safe_now = await next_question(botapi, 2802)
+    botapi.send_text(2802, "/talk")
+    await botapi.wait_for_messages(2802)
+
+    botapi.press_button(2802, safe_now["message_id"], "safe_no")
+    (crisis,) = await botapi.wait_for_messages(2802)
+
+    assert "119" in crisis["text"] and "110" in crisis["text"]
+    person_id = service.dispatcher.pseudonymizer.person_id("telegram", "2802")
+    assert (await service.conversations.get(person_id)).risk == "imminent"
+
+
+async def test_a_message_too_long_to_keep_is_still_read_for_danger(
+    botapi: LocalBotApi, service: Service
+) -> None:
+    await tap_through(botapi, 2804, ["consent", "lang_ja"])
+
+    botapi.send_text(2804, IMMINENT + "\n" + "ずっとひとりで、" * 2_000)
+    crisis, too_long = await botapi.wait_for_messages(2804, count=2)
+
+    assert "119" in crisis["text"]
+    assert "長すぎて" in too_long["text"]
