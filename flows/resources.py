@@ -18,15 +18,11 @@ from typing import Any
 
 import yaml
 
+from flows.triage import CATEGORIES as TRIAGE_CATEGORIES
+
 DATA_FILE = "crisis_resources.yaml"
-# The triage vocabulary: a resource's categories must come from it.
-CATEGORIES = frozenset(
-    {
-        "loneliness", "suicide", "self_harm", "mental_health", "domestic_violence", "child_abuse",
-        "bullying", "sexual_violence", "money", "work", "hikikomori", "elderly", "family", "health",
-        "housing", "foreign_resident", "lgbtq", "other",
-    }
-)
+# A resource's categories come from the triage vocabulary.
+CATEGORIES = frozenset(TRIAGE_CATEGORIES)
 # Lines that fit anyone at risk, whatever else they wrote about.
 GENERAL_CATEGORIES = frozenset({"suicide", "loneliness"})
 EMERGENCY_RISK = "imminent"

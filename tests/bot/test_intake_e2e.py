@@ -11,6 +11,7 @@ from redis.asyncio import Redis
 from bot.service import Service
 from bot.settings import Settings
 from bot.testing.botapi import LocalBotApi
+from bot.testing.botapi_wire import TgUser
 from flows.intake import IntakeFlow
 from tests.conftest import COUNSELOR_B
 
@@ -45,6 +46,15 @@ async def tap_through(botapi: LocalBotApi, user_id: int, taps: list[str]) -> dic
         botapi.press_button(user_id, last["message_id"], tap)
         last = await next_question(botapi, user_id)
     return last
+
+
+async def take_next(botapi: LocalBotApi, counselor: TgUser) -> dict:
+    """A counselor goes online with exactly one person waiting and takes them; the summary."""
+    botapi.send_text(counselor, "/online")
+    await botapi.wait_for_messages(counselor.id)
+    botapi.send_text(counselor, "/next")
+    (summary,) = await botapi.wait_for_messages(counselor.id)
+    return summary
 
 
 async def next_question(botapi: LocalBotApi, user_id: int) -> dict:
@@ -182,10 +192,7 @@ async def test_a_connected_person_in_crisis_gets_the_numbers_and_the_counselor_i
     await tap_through(botapi, 2401, ["consent", "lang_ja"])
     botapi.send_text(2401, "/talk")
     await botapi.wait_for_messages(2401)
-    botapi.send_text(counselor, "/online")
-    await botapi.wait_for_messages(counselor.id)
-    botapi.send_text(counselor, "/next")
-    await botapi.wait_for_messages(counselor.id)
+    await take_next(botapi, counselor)
     await botapi.wait_for_messages(2401)
 
     botapi.send_text(2401, "今から屋上に行って飛び降りる")
@@ -211,10 +218,7 @@ async def test_forget_erases_every_key_of_the_person_and_frees_the_counselor(
     (help_mode,) = await botapi.wait_for_messages(2501)
     botapi.press_button(2501, help_mode["message_id"], "help_talk")
     await botapi.wait_for_messages(2501)
-    botapi.send_text(counselor, "/online")
-    await botapi.wait_for_messages(counselor.id)
-    botapi.send_text(counselor, "/next")
-    await botapi.wait_for_messages(counselor.id)
+    await take_next(botapi, counselor)
     await botapi.wait_for_messages(2501)
     botapi.send_text(2501, "昨日もドアをけられました")
     await botapi.wait_for_messages(counselor.id)
