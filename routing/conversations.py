@@ -19,7 +19,7 @@ QUEUED = "queued"
 CONNECTED = "connected"
 CLOSED = "closed"
 
-MAX_REASONS = 30  # the newest triage reasons kept for the counselor
+MAX_REASONS = 12  # the newest triage reasons kept (the summary shows 8): keeps the hash compact
 
 
 @dataclass

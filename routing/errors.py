@@ -10,8 +10,24 @@ class CounselorOffline(RoutingError):
 
 
 class CounselorBusy(RoutingError):
-    """The counselor already holds a conversation."""
+    """The counselor still holds conversations (transfer or close them first)."""
+
+
+class CounselorFull(RoutingError):
+    """The counselor is at their capacity."""
 
 
 class QueueEmpty(RoutingError):
-    """Nobody is waiting."""
+    """Nobody is waiting whom this counselor may take."""
+
+
+class TicketGone(RoutingError):
+    """The ticket or offer is no longer there to take (taken, timed out, or the person left)."""
+
+
+class NotYours(RoutingError):
+    """The conversation is held by another counselor."""
+
+
+class WrongLanguage(RoutingError):
+    """The counselor does not speak the person's language."""

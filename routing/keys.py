@@ -20,9 +20,10 @@ def ticket(ticket_id: str) -> str:
     return f"{PREFIX}:ticket:{ticket_id}"
 
 
-def queue() -> str:
-    """Sorted set of waiting ticket ids, scored by risk band then arrival (see routing/queue.py)."""
-    return f"{PREFIX}:queue"
+def queue(lang: str) -> str:
+    """Sorted set of the ids of tickets waiting in a language, scored by risk band then arrival
+    (see routing/queue.py). A ticket waits in exactly one: its language is a requirement."""
+    return f"{PREFIX}:queue:{lang}"
 
 
 def queue_sequence() -> str:
@@ -33,6 +34,51 @@ def queue_sequence() -> str:
 def counselor(counselor_id: str) -> str:
     """Hash: a counselor's presence and current conversation."""
     return f"{PREFIX}:counselor:{counselor_id}"
+
+
+def counselor_holds(counselor_id: str) -> str:
+    """Hash ticket id -> 'offered' | 'connected': what a counselor holds (its size is their load)."""
+    return f"{PREFIX}:counselor:{counselor_id}:holds"
+
+
+def available(lang: str) -> str:
+    """Sorted set of counselors who can be offered a ticket in `lang` now, by idle-since."""
+    return f"{PREFIX}:available:{lang}"
+
+
+def team_online(team_id: str) -> str:
+    """Set of the online counselors of a team (is anyone there to serve?)."""
+    return f"{PREFIX}:team-online:{team_id}"
+
+
+def presence() -> str:
+    """Sorted set of online counselors by their last heartbeat."""
+    return f"{PREFIX}:presence"
+
+
+def offers() -> str:
+    """Sorted set of offered ticket ids by the offer's deadline."""
+    return f"{PREFIX}:offers"
+
+
+def events() -> str:
+    """Pub/sub channel of routing events (JSON: type, ticket, counselor, at; no person data)."""
+    return f"{PREFIX}:events"
+
+
+def metrics() -> str:
+    """Hash of counters: events by type, closes by outcome."""
+    return f"{PREFIX}:metrics"
+
+
+def handled_stats() -> str:
+    """List of the latest handling times in seconds, newest first (for waiting estimates)."""
+    return f"{PREFIX}:stats:handled"
+
+
+def waited_stats() -> str:
+    """List of the latest waits in seconds before a counselor took the person, newest first."""
+    return f"{PREFIX}:stats:waited"
 
 
 def counselors_online() -> str:
@@ -51,7 +97,8 @@ def outbox_pattern() -> str:
 
 
 def person_tickets(person_id: str) -> str:
-    """Set of the ids of every ticket a person has had (so that erasure finds them all)."""
+    """Set of the arrival numbers of every ticket a person has had (ticket `t<n>`), so that
+    erasure finds them all."""
     return f"{PREFIX}:person-tickets:{person_id}"
 
 

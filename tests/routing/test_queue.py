@@ -3,49 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 
 import pytest
 from redis.asyncio import Redis
 
 from routing import keys
-from routing.conversations import CLOSED, CONNECTED, QUEUED, Conversation, Conversations, Entry
-from routing.errors import CounselorBusy, CounselorOffline, QueueEmpty
-from routing.presence import Presence
-from routing.queue import Queue
-from routing.scripts import Scripts
+from routing.conversations import CLOSED, CONNECTED, QUEUED, Entry
+from routing.errors import CounselorBusy, CounselorFull, CounselorOffline, QueueEmpty
 
-RETENTION = 3600
-
-
-@dataclass
-class Routing:
-    conversations: Conversations
-    queue: Queue
-    presence: Presence
-
-
-@pytest.fixture
-def routing(redis: Redis) -> Routing:
-    scripts = Scripts(redis)
-    conversations = Conversations(redis, scripts, RETENTION)
-    return Routing(conversations, Queue(redis, scripts, conversations), Presence(redis, scripts))
-
-
-def person(person_id: str) -> Conversation:
-    return Conversation(
-        person_id=person_id, channel="telegram", address=f"addr-{person_id}", state="concern", lang="en"
-    )
-
-
-async def enqueue(routing: Routing, person_id: str, *intake: str) -> str:
-    entries = [Entry("person", text) for text in intake]
-    return await routing.queue.enqueue(person(person_id), entries)
-
-
-async def online(routing: Routing, *counselor_ids: str) -> None:
-    for counselor_id in counselor_ids:
-        await routing.presence.go_online(counselor_id, "telegram", f"chat-{counselor_id}")
+from .conftest import RETENTION, Routing, enqueue, online
 
 
 async def test_claims_serve_people_first_come_first_served(routing: Routing) -> None:
@@ -55,7 +21,7 @@ async def test_claims_serve_people_first_come_first_served(routing: Routing) -> 
 
     served = []
     for _ in arrivals:
-        claim = await routing.queue.claim("c1")
+        claim = await routing.queue.pull("c1")
         served.append((claim.ticket_id, claim.person_id))
         await routing.queue.end(claim.person_id, "c1")
 
@@ -66,7 +32,7 @@ async def test_claim_by_a_counselor_who_is_not_online_raises_counselor_offline(r
     await enqueue(routing, "p1")
 
     with pytest.raises(CounselorOffline):
-        await routing.queue.claim("c1")
+        await routing.queue.pull("c1")
 
     assert await routing.queue.waiting() == 1
 
@@ -77,33 +43,33 @@ async def test_claim_by_a_counselor_who_went_offline_raises_counselor_offline(ro
     await routing.presence.go_offline("c1")
 
     with pytest.raises(CounselorOffline):
-        await routing.queue.claim("c1")
+        await routing.queue.pull("c1")
 
     assert await routing.queue.waiting() == 1
 
 
-async def test_claim_while_holding_a_person_raises_counselor_busy_and_leaves_the_queue(
+async def test_claim_while_holding_a_person_raises_counselor_full_and_leaves_the_queue(
     routing: Routing,
 ) -> None:
     await enqueue(routing, "p1")
     second = await enqueue(routing, "p2")
     await online(routing, "c1")
-    await routing.queue.claim("c1")
+    await routing.queue.pull("c1")
 
-    with pytest.raises(CounselorBusy):
-        await routing.queue.claim("c1")
+    with pytest.raises(CounselorFull):
+        await routing.queue.pull("c1")
 
     assert await routing.queue.waiting() == 1
     assert (await routing.presence.get("c1")).person_id == "p1"
     await online(routing, "c2")
-    assert (await routing.queue.claim("c2")).ticket_id == second
+    assert (await routing.queue.pull("c2")).ticket_id == second
 
 
 async def test_claim_on_an_empty_queue_raises_queue_empty(routing: Routing) -> None:
     await online(routing, "c1")
 
     with pytest.raises(QueueEmpty):
-        await routing.queue.claim("c1")
+        await routing.queue.pull("c1")
 
     assert (await routing.presence.get("c1")).person_id == ""
 
@@ -116,7 +82,7 @@ async def test_two_counselors_claiming_at_once_never_take_the_same_ticket(
         ticket_id = await enqueue(routing, f"p{round_number}", "hello")
 
         results = await asyncio.gather(
-            routing.queue.claim("c1"), routing.queue.claim("c2"), return_exceptions=True
+            routing.queue.pull("c1"), routing.queue.pull("c2"), return_exceptions=True
         )
 
         claims = [result for result in results if not isinstance(result, BaseException)]
@@ -146,7 +112,7 @@ async def test_messages_written_while_waiting_come_with_the_claim_and_later_ones
         await routing.conversations.record_person("p1", Entry("person", "still there?")),
         await routing.conversations.record_person("p1", Entry("person", "it got worse")),
     ]
-    claim = await routing.queue.claim("c1")
+    claim = await routing.queue.pull("c1")
     after_claim = await routing.conversations.record_person("p1", Entry("person", "thank you"))
 
     assert waiting_states == [(QUEUED, ""), (QUEUED, "")]
@@ -164,7 +130,7 @@ async def test_claim_notes_leave_out_what_was_said_before_this_ticket(routing: R
     await routing.conversations.record_person("p1", Entry("person", "waiting again"))
     await online(routing, "c1")
 
-    claim = await routing.queue.claim("c1")
+    claim = await routing.queue.pull("c1")
 
     assert [note.text for note in claim.notes] == ["waiting again"]
 
@@ -177,22 +143,22 @@ async def test_person_ending_while_queued_removes_their_ticket(routing: Routing,
 
     assert previous == (QUEUED, "")
     assert await routing.queue.waiting() == 1
-    assert await redis.zscore(keys.queue(), ticket_id) is None
+    assert await redis.zscore(keys.queue("en"), ticket_id) is None
     assert await redis.hget(keys.ticket(ticket_id), "status") == "closed"
     assert (await routing.conversations.get("p1")).state == CLOSED
     await online(routing, "c1")
-    assert (await routing.queue.claim("c1")).person_id == "p2"
+    assert (await routing.queue.pull("c1")).person_id == "p2"
 
 
 async def test_counselor_ending_frees_them_and_a_second_end_changes_nothing(routing: Routing) -> None:
     await enqueue(routing, "p1")
     await enqueue(routing, "p2")
     await online(routing, "c1")
-    await routing.queue.claim("c1")
+    await routing.queue.pull("c1")
 
     first = await routing.queue.end("p1", "c1")
     freed = await routing.presence.get("c1")
-    await routing.queue.claim("c1")
+    await routing.queue.pull("c1")
     second = await routing.queue.end("p1", "c1")
 
     assert first == (CONNECTED, "c1")
@@ -205,7 +171,7 @@ async def test_counselor_ending_frees_them_and_a_second_end_changes_nothing(rout
 async def test_person_ending_a_connected_conversation_frees_the_counselor(routing: Routing) -> None:
     await enqueue(routing, "p1")
     await online(routing, "c1")
-    await routing.queue.claim("c1")
+    await routing.queue.pull("c1")
 
     previous = await routing.queue.end("p1")
 
@@ -217,7 +183,7 @@ async def test_person_ending_a_connected_conversation_frees_the_counselor(routin
 async def test_counselor_cannot_end_another_counselors_conversation(routing: Routing) -> None:
     await enqueue(routing, "p1")
     await online(routing, "c1", "c2")
-    await routing.queue.claim("c1")
+    await routing.queue.pull("c1")
 
     result = await routing.queue.end("p1", "c2")
 
@@ -238,7 +204,7 @@ async def test_counselor_cannot_end_a_person_still_waiting_in_the_queue(routing:
 async def test_go_offline_is_refused_while_connected_and_allowed_after_end(routing: Routing) -> None:
     await enqueue(routing, "p1")
     await online(routing, "c1")
-    await routing.queue.claim("c1")
+    await routing.queue.pull("c1")
 
     with pytest.raises(CounselorBusy):
         await routing.presence.go_offline("c1")
@@ -248,7 +214,6 @@ async def test_go_offline_is_refused_while_connected_and_allowed_after_end(routi
 
     assert still.online and still.person_id == "p1"
     assert not (await routing.presence.get("c1")).online
-    assert await routing.presence.idle_online() == []
 
 
 async def test_waiting_counts_people_in_line(routing: Routing) -> None:
@@ -257,7 +222,7 @@ async def test_waiting_counts_people_in_line(routing: Routing) -> None:
     for person_id in ("p1", "p2", "p3"):
         await enqueue(routing, person_id)
         counts.append(await routing.queue.waiting())
-    await routing.queue.claim("c1")
+    await routing.queue.pull("c1")
     counts.append(await routing.queue.waiting())
     await routing.queue.end("p2")
     counts.append(await routing.queue.waiting())
@@ -272,7 +237,7 @@ async def test_person_data_expires_within_the_retention_period_at_every_stage(
     await routing.conversations.record_person("p1", Entry("person", "waiting"))
     await online(routing, "c1")
     ttls = {"queued": await ttls_of(redis, ticket_id)}
-    await routing.queue.claim("c1")
+    await routing.queue.pull("c1")
     await routing.conversations.record_person("p1", Entry("person", "talking"))
     ttls["connected"] = await ttls_of(redis, ticket_id)
     await routing.queue.end("p1", "c1")
@@ -296,7 +261,7 @@ async def test_a_ticket_whose_conversation_expired_is_dropped_and_the_next_perso
     await online(routing, "c1")
     await redis.delete(keys.conversation("gone"))  # as retention (or erasure) would
 
-    claim = await routing.queue.claim("c1")
+    claim = await routing.queue.pull("c1")
 
     assert claim.person_id == "here"
     assert not await redis.exists(keys.conversation("gone"))  # not re-created by the claim
@@ -308,7 +273,7 @@ async def test_a_counselor_is_freed_even_if_the_conversation_expired_meanwhile(
 ) -> None:
     await enqueue(routing, "p1")
     await online(routing, "c1")
-    await routing.queue.claim("c1")
+    await routing.queue.pull("c1")
     await redis.delete(keys.conversation("p1"))
 
     await routing.queue.end("p1", "c1")
