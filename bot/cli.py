@@ -10,6 +10,7 @@ import logging
 import secrets
 import signal
 import sys
+from importlib import resources
 from pathlib import Path
 
 from redis.exceptions import RedisError
@@ -20,10 +21,12 @@ from bot.redis_server import EmbeddedRedisError
 from bot.settings import Settings, SettingsError, load_settings
 from flows.spec import FlowError
 from flows.triage import TriageError
+from routing.organizations import Organizations, OrganizationsError
 
 logger = logging.getLogger("tsunagari")
 
 DEMO_COUNSELOR = "demo"
+DEMO_TEAM = "demo-npo/always"  # in routing/data/organizations.demo.yaml: 24 hours, ja and en
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,7 +37,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings()
         return args.func(args, settings)
-    except (SettingsError, CounselorFileError, EmbeddedRedisError, FlowError, TriageError) as exc:
+    except (
+        SettingsError,
+        CounselorFileError,
+        EmbeddedRedisError,
+        FlowError,
+        TriageError,
+        OrganizationsError,
+    ) as exc:
         print(f"tsunagari: {exc}", file=sys.stderr)
         return 2
     except RedisError as exc:
@@ -67,10 +77,18 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--telegram-user-id", type=int, help="numeric Telegram user id")
     add.add_argument("--console", action="store_true", help="create a console key for /console")
     add.add_argument("--lang", default="ja", choices=["ja", "en"])
+    add.add_argument("--team", help="organization/team id from the organizations file, e.g. tokyo-npo/night")
+    add.add_argument("--role", default="counselor", choices=["counselor", "supervisor"])
     add.set_defaults(func=_counselor_add)
 
     listing = counselor_commands.add_parser("list", help="list registered counselors")
     listing.set_defaults(func=_counselor_list)
+
+    orgs = commands.add_parser("organizations", help="check the organizations file (teams, hours)")
+    orgs_commands = orgs.add_subparsers(required=True, metavar="ACTION")
+    orgs_check = orgs_commands.add_parser("check", help="validate a file (default: the configured one)")
+    orgs_check.add_argument("file", nargs="?", type=Path, help="an organizations YAML file")
+    orgs_check.set_defaults(func=_organizations_check)
 
     flow = commands.add_parser("flow", help="check or draw an intake flow file")
     flow_commands = flow.add_subparsers(required=True, metavar="ACTION")
@@ -106,6 +124,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
+    _ensure_demo_organizations(settings)
     key = _ensure_demo_counselor(settings)
     return asyncio.run(_serve(settings, demo=True, console_key=key))
 
@@ -118,9 +137,17 @@ def _ensure_demo_counselor(settings: Settings) -> str:
     key = secrets.token_urlsafe(24)
     add_counselor(
         settings.counselors_path,
-        Counselor(id=DEMO_COUNSELOR, name="デモ相談員 (demo)", console_key=key, lang="ja"),
+        Counselor(id=DEMO_COUNSELOR, name="デモ相談員 (demo)", console_key=key, lang="ja", team=DEMO_TEAM),
     )
     return key
+
+
+def _ensure_demo_organizations(settings: Settings) -> None:
+    """The demo's sample organizations (a city desk, a national NPO), unless some are configured."""
+    path = settings.organizations_path
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(resources.files("routing").joinpath("data/organizations.demo.yaml").read_bytes())
 
 
 async def _serve(settings: Settings, *, demo: bool, console_key: str = "") -> int:
@@ -152,8 +179,17 @@ async def _serve(settings: Settings, *, demo: bool, console_key: str = "") -> in
 
 def _counselor_add(args: argparse.Namespace, settings: Settings) -> int:
     key = secrets.token_urlsafe(24) if args.console else None
+    if args.team and Organizations.load(settings.organizations_path).team(args.team) is None:
+        print(f"error: team {args.team!r} is not in {settings.organizations_path}", file=sys.stderr)
+        return 2
     counselor = Counselor(
-        id=args.id, name=args.name, telegram_user_id=args.telegram_user_id, console_key=key, lang=args.lang
+        id=args.id,
+        name=args.name,
+        telegram_user_id=args.telegram_user_id,
+        console_key=key,
+        lang=args.lang,
+        team=args.team,
+        role=args.role,
     )
     path = settings.counselors_path
     add_counselor(path, counselor)
@@ -168,6 +204,19 @@ def _counselor_list(args: argparse.Namespace, settings: Settings) -> int:
         telegram = counselor.telegram_user_id or "-"
         console = "yes" if counselor.console_key else "no"
         print(f"{counselor.id}\t{counselor.name}\ttelegram={telegram}\tconsole={console}")
+    return 0
+
+
+def _organizations_check(args: argparse.Namespace, settings: Settings) -> int:
+    """Validate the organizations file and say, per team, whom it serves and when."""
+    path = args.file or settings.organizations_path
+    if not path.exists():
+        print(f"{path}: no such file (the default organization is used: one team, ja and en, 24 hours)")
+        return 0 if args.file is None else 2
+    organizations = Organizations.load(path)
+    for team in organizations.teams:
+        print(f"{team.id}\tlanguages={','.join(team.languages)}\tcapacity={team.capacity}")
+    print(f"ok: {len(organizations.organizations)} organizations, {len(organizations.teams)} teams")
     return 0
 
 

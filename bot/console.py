@@ -29,6 +29,7 @@ UI_KEYS = (
 )  # fmt: skip
 COMMANDS = ("online", "offline", "next", "end")
 STATUS_EVERY = 5.0
+COUNSELOR_ID = web.ResponseKey("counselor_id", str)
 
 
 class Console:
@@ -71,11 +72,13 @@ class Console:
         return {"type": "status", "online": state.online, "waiting": waiting, "conversation": conversation}
 
     async def _render(self, socket: web.WebSocketResponse, messages: list[dict], lang: str) -> None:
-        for message in messages:
-            await socket.send_json({"type": "message", **message_json(message)})
-        counselor = self.counselors.get(socket["counselor_id"])
+        # The status first: a status naming a new conversation clears the page's log, which must
+        # not wipe the summary that comes with it.
+        counselor = self.counselors.get(socket[COUNSELOR_ID])
         if counselor:
             await socket.send_json(await self.status(counselor))
+        for message in messages:
+            await socket.send_json({"type": "message", **message_json(message)})
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         socket = web.WebSocketResponse(heartbeat=30, max_msg_size=64 * 1024)
@@ -87,7 +90,7 @@ class Console:
             await socket.send_json({"type": "error", "text": text})
             await socket.close()
             return socket
-        socket["counselor_id"] = counselor.id
+        socket[COUNSELOR_ID] = counselor.id
         self.hub.add(CHANNEL, counselor.id, socket)
         refresher = asyncio.create_task(self._refresh(socket, counselor))
         try:
@@ -105,9 +108,11 @@ class Console:
         return socket
 
     async def _refresh(self, socket: web.WebSocketResponse, counselor: Counselor) -> None:
-        """Keep the waiting count current while the console is open."""
+        """Keep the waiting count current while the console is open; an open console is a
+        counselor who is there (its heartbeat), so a closed laptop lets their people go back."""
         while not socket.closed:
             await asyncio.sleep(STATUS_EVERY)
+            await self.presence.heartbeat(counselor.id)
             if not socket.closed:
                 await socket.send_json(await self.status(counselor))
 
@@ -129,6 +134,8 @@ class Console:
         kind = frame.get("type")
         if kind in COMMANDS:
             message = Message(CHANNEL, counselor.id, "text", f"/{kind}")
+        elif kind == "option" and isinstance(frame.get("value"), str) and 0 < len(frame["value"]) <= 64:
+            message = Message(CHANNEL, counselor.id, "option", frame["value"])
         elif kind == "text" and isinstance(frame.get("text"), str) and frame["text"].strip():
             message = Message(CHANNEL, counselor.id, "text", frame["text"])
         else:
@@ -142,4 +149,3 @@ class Console:
             text = self.dispatcher.catalog.text(counselor.lang, "error-try-again")
             await socket.send_json({"type": "error", "text": text})
         await socket.send_json(await self.status(counselor))
-

@@ -1,4 +1,9 @@
-"""The counselor side of the dispatcher: counselors' commands and words, and notices to them."""
+"""The counselor side of the dispatcher: counselors' commands, buttons and words.
+
+Commands: /online /offline /next /end [outcome [note]] /transfer <counselor|org/team> [note]
+/switch, and for supervisors /assign <ticket> <counselor>. Buttons: accept or pass an offer,
+"still here", and the outcome of a conversation being closed. Every message is a heartbeat.
+"""
 
 from __future__ import annotations
 
@@ -6,94 +11,266 @@ import logging
 
 from bot.channels.base import Outgoing
 from bot.counselors import Counselor
-from bot.delivery import Delivery, Message
-from bot.summary import IntakeSummary
+from bot.delivery import Message
+from bot.routing_side import OFFER_ACCEPT, OFFER_DECLINE, STILL_HERE, RoutingSide
 from flows.messages import Reply
 from routing.conversations import CONNECTED, Entry
-from routing.errors import CounselorBusy, CounselorOffline, QueueEmpty
-from routing.queue import Queue
+from routing.errors import (
+    CounselorBusy,
+    CounselorFull,
+    CounselorOffline,
+    NotYours,
+    QueueEmpty,
+    RoutingError,
+    TicketGone,
+    WrongLanguage,
+)
+from routing.organizations import Team
+from routing.queue import OUTCOMES, Claim
 
 logger = logging.getLogger(__name__)
 
+CLOSE = "close:"
+REFUSALS = {
+    CounselorOffline: "counselor-target-offline",
+    CounselorFull: "counselor-target-full",
+    WrongLanguage: "counselor-target-language",
+    TicketGone: "counselor-ticket-gone",
+    NotYours: "counselor-no-conversation",
+}
 
-class CounselorSide(Delivery):
-    """Counselors go online and offline, take the next person, talk, and end."""
 
-    queue: Queue
-    summary: IntakeSummary
+class CounselorSide(RoutingSide):
+    """Counselors go online and offline, take offers or the next person, talk, transfer, close."""
 
     async def counselor_message(self, counselor: Counselor, message: Message) -> None:
-        """Handle a counselor's command or words (to the person they are connected with)."""
+        """Handle a counselor's command, button or words; then make any offer that became possible."""
         async with self._locks.hold(f"counselor:{counselor.id}"):
+            await self.presence.heartbeat(counselor.id)
             await self._echo(message, counselor.lang)
             command = message.command
             if command is not None:
                 await self._counselor_command(counselor, message, command)
+            elif message.kind == "option":
+                await self._counselor_option(counselor, message)
             elif message.kind != "text":
                 await self._reply(message, counselor.lang, [Reply("unsupported-media")])
             else:
                 await self._counselor_words(counselor, message)
+        # Outside the lock: an offer to this very counselor takes it again.
+        await self.route()
 
     async def _counselor_command(self, counselor: Counselor, message: Message, command: str) -> None:
+        words = message.value.split()[1:]
         if command == "online":
-            await self.presence.go_online(counselor.id, message.channel, message.address)
-            waiting = await self.queue.waiting()
-            reply = Reply("counselor-now-online", {"waiting": waiting})
-            await self._reply(message, counselor.lang, [reply])
+            await self._go_online(counselor, message)
         elif command == "offline":
-            try:
-                await self.presence.go_offline(counselor.id)
-                await self._reply(message, counselor.lang, [Reply("counselor-now-offline")])
-            except CounselorBusy:
-                await self._reply(message, counselor.lang, [Reply("counselor-end-first")])
+            await self._go_offline(counselor, message)
         elif command == "next":
-            await self._take_next(counselor, message)
+            await self._take(counselor, message, None)
         elif command == "end":
-            await self._counselor_ends(counselor, message)
+            await self._close(counselor, message, words)
+        elif command == "transfer":
+            await self._transfer(counselor, message, words)
+        elif command == "switch":
+            await self._switch(counselor, message)
+        elif command == "assign" and counselor.supervisor:
+            await self._assign(counselor, message, words)
         else:  # /start, /help and unknown commands
             await self._reply(message, counselor.lang, [Reply("counselor-help")])
 
-    async def _take_next(self, counselor: Counselor, message: Message) -> None:
+    async def _counselor_option(self, counselor: Counselor, message: Message) -> None:
+        value = message.value
+        if value.startswith(OFFER_ACCEPT):
+            await self._take(counselor, message, value.removeprefix(OFFER_ACCEPT))
+        elif value.startswith(OFFER_DECLINE):
+            passed = await self.queue.decline(counselor.id, value.removeprefix(OFFER_DECLINE))
+            await self._reply(
+                message, counselor.lang, [Reply("counselor-declined" if passed else "counselor-offer-gone")]
+            )
+        elif value.startswith(CLOSE):
+            await self._close(counselor, message, [value.removeprefix(CLOSE)])
+        elif value == STILL_HERE:
+            await self._reply(message, counselor.lang, [Reply("counselor-thanks-here")])
+        else:
+            await self._reply(message, counselor.lang, [Reply("counselor-help")])
+
+    def team_of(self, counselor: Counselor) -> Team | None:
+        """The counselor's team: as the counselors file says, or the only team there is."""
+        if counselor.team:
+            return self.organizations.team(counselor.team)
+        teams = self.organizations.teams
+        return teams[0] if len(teams) == 1 else None
+
+    async def _go_online(self, counselor: Counselor, message: Message) -> None:
+        team = self.team_of(counselor)
+        if team is None:
+            await self._reply(
+                message, counselor.lang, [Reply("counselor-no-team", {"team": counselor.team or "-"})]
+            )
+            return
+        await self.presence.go_online(counselor.id, message.channel, message.address, team)
+        waiting = sum(
+            [await self.queue.waiting(lang) for lang in team.languages if lang in self.queue.languages]
+        )
+        await self._reply(message, counselor.lang, [Reply("counselor-now-online", {"waiting": waiting})])
+        logger.info("counselor online counselor=%s team=%s", counselor.id, team.id)
+
+    async def _go_offline(self, counselor: Counselor, message: Message) -> None:
         try:
-            claim = await self.queue.claim(counselor.id)
+            await self.presence.go_offline(counselor.id)
+        except CounselorBusy:
+            await self._reply(message, counselor.lang, [Reply("counselor-end-first")])
+            return
+        await self._reply(message, counselor.lang, [Reply("counselor-now-offline")])
+
+    async def _take(self, counselor: Counselor, message: Message, ticket_id: str | None) -> None:
+        """Accept an offer (`ticket_id`) or take the next person (/next)."""
+        try:
+            if ticket_id is None:
+                claim = await self.queue.pull(counselor.id)
+            else:
+                claim = await self.queue.accept(counselor.id, ticket_id)
         except CounselorOffline:
             await self._reply(message, counselor.lang, [Reply("counselor-not-online")])
             return
-        except CounselorBusy:
+        except CounselorFull:
             await self._reply(message, counselor.lang, [Reply("counselor-busy")])
             return
         except QueueEmpty:
             await self._reply(message, counselor.lang, [Reply("counselor-queue-empty")])
             return
-        await self.presence.set_address(counselor.id, message.channel, message.address)
-        conversation = await self.conversations.get(claim.person_id)
-        logger.info("claimed ticket=%s counselor=%s", claim.ticket_id, counselor.id)
-        if conversation is None:  # erased or expired while waiting
-            await self._reply(message, counselor.lang, [Reply("counselor-person-left")])
-            await self.queue.end(claim.person_id, counselor.id)
+        except TicketGone:
+            await self._reply(message, counselor.lang, [Reply("counselor-offer-gone")])
             return
-        summary = [Outgoing(self.summary.text(conversation, counselor.lang), role="system")]
-        notes = [Outgoing(e.text, role="person") for e in claim.notes if e.role == "person"]
+        await self.presence.set_address(counselor.id, message.channel, message.address)
+        await self._connected(counselor.id, claim, message.channel, message.address)
+
+    async def _connected(
+        self, counselor_id: str, claim: Claim, channel: str, address: str, note: str = ""
+    ) -> None:
+        """Show the counselor the summary and what was written while waiting; tell the person."""
+        conversation = await self.conversations.get(claim.person_id)
+        lang = self._counselor_lang(counselor_id)
+        logger.info("connected ticket=%s counselor=%s", claim.ticket_id, counselor_id)
+        if conversation is None:  # erased or expired while waiting
+            await self.outbox.send(channel, address, self._system(lang, "counselor-person-left"), lang)
+            await self.queue.end(claim.person_id, counselor_id)
+            return
+        messages = [Outgoing(self.summary.text(conversation, lang), role="system")]
+        if note:
+            messages.append(
+                Outgoing(self.catalog.text(lang, "counselor-transfer-note", note=note), role="system")
+            )
+        notes = [Outgoing(e.text, role=e.role) for e in claim.notes if e.role in ("person", "counselor")]
         if notes:
-            heading = self.catalog.text(counselor.lang, "counselor-summary-waiting")
-            summary.append(Outgoing(heading, role="system"))
-        await self.outbox.send(message.channel, message.address, summary + notes, counselor.lang)
+            messages.append(Outgoing(self.catalog.text(lang, "counselor-summary-waiting"), role="system"))
+        await self.outbox.send(channel, address, messages + notes, lang)
         # The person may have left while the summary was on its way: then say nothing to them.
         conversation = await self.conversations.get(claim.person_id)
-        if conversation and conversation.state == CONNECTED and conversation.counselor_id == counselor.id:
+        if conversation and conversation.state == CONNECTED and conversation.counselor_id == counselor_id:
             await self._say(conversation, [Reply("counselor-joined")])
 
-    async def _counselor_ends(self, counselor: Counselor, message: Message) -> None:
+    def _system(self, lang: str, key: str, **params: str | int) -> list[Outgoing]:
+        return [Outgoing(self.catalog.text(lang, key, **params), role="system")]
+
+    async def _close(self, counselor: Counselor, message: Message, words: list[str]) -> None:
+        """/end with an outcome closes the current conversation; without one, asks which."""
         state = await self.presence.get(counselor.id)
         if not state.person_id:
             await self._reply(message, counselor.lang, [Reply("counselor-no-conversation")])
             return
-        previous, _ = await self.queue.end(state.person_id, counselor.id)
-        await self._reply(message, counselor.lang, [Reply("counselor-ended")])
+        outcome = words[0] if words else ""
+        if outcome not in OUTCOMES:
+            options = tuple(CLOSE + name for name in OUTCOMES)
+            await self._counselor_options(message, counselor.lang, "counselor-end-how", options)
+            return
+        note = " ".join(words[1:])
+        try:
+            previous, _ = await self.queue.close(
+                state.person_id, outcome, counselor_id=counselor.id, note=note
+            )
+        except NotYours:
+            await self._reply(message, counselor.lang, [Reply("counselor-no-conversation")])
+            return
+        outcome_label = self.catalog.text(counselor.lang, f"outcome-{outcome}")
+        await self._reply(message, counselor.lang, [Reply("counselor-ended", {"outcome": outcome_label})])
         conversation = await self.conversations.get(state.person_id)
         if previous == CONNECTED and conversation is not None:
             await self._say(conversation, [Reply("counselor-left")])
-        logger.info("counselor ended counselor=%s", counselor.id)
+        logger.info("closed counselor=%s outcome=%s", counselor.id, outcome)
+
+    async def _counselor_options(
+        self, message: Message, lang: str, key: str, options: tuple[str, ...]
+    ) -> None:
+        labels = tuple(
+            (option, self.catalog.text(lang, f"outcome-{option.removeprefix(CLOSE)}")) for option in options
+        )
+        text = self.catalog.text(lang, key)
+        await self.outbox.send(message.channel, message.address, [Outgoing(text, "system", labels)], lang)
+
+    async def _transfer(self, counselor: Counselor, message: Message, words: list[str]) -> None:
+        """/transfer <counselor id | org/team> [note]: a warm hand-over; the person is told."""
+        state = await self.presence.get(counselor.id)
+        target = words[0] if words else ""
+        to_counselor = target if self.counselors.get(target) and target != counselor.id else ""
+        to_team = target if not to_counselor and self.organizations.team(target) else ""
+        if not state.ticket_id or not (to_counselor or to_team):
+            await self._reply(message, counselor.lang, [Reply("counselor-transfer-usage")])
+            return
+        note = " ".join(words[1:])
+        try:
+            result = await self.queue.transfer(
+                state.ticket_id, counselor.id, to_counselor=to_counselor, to_team=to_team, note=note
+            )
+        except RoutingError as exc:
+            await self._reply(
+                message, counselor.lang, [Reply(REFUSALS.get(type(exc), "counselor-ticket-gone"))]
+            )
+            return
+        await self._reply(message, counselor.lang, [Reply("counselor-transferred", {"to": target})])
+        conversation = await self.conversations.get(state.person_id)
+        if conversation is not None:
+            await self._say(conversation, [Reply("waiting-transferred")])
+        if isinstance(result, Claim):
+            target_state = await self.presence.get(to_counselor)
+            await self._connected(to_counselor, result, target_state.channel, target_state.address, note)
+        logger.info("transferred ticket=%s from=%s to=%s", state.ticket_id, counselor.id, target)
+
+    async def _assign(self, counselor: Counselor, message: Message, words: list[str]) -> None:
+        """/assign <ticket> <counselor>: a supervisor passes over the order of the line."""
+        if len(words) != 2:
+            await self._reply(message, counselor.lang, [Reply("counselor-assign-usage")])
+            return
+        ticket_id, counselor_id = words
+        try:
+            claim = await self.queue.assign(ticket_id, counselor_id)
+        except RoutingError as exc:
+            await self._reply(
+                message, counselor.lang, [Reply(REFUSALS.get(type(exc), "counselor-ticket-gone"))]
+            )
+            return
+        await self._reply(
+            message, counselor.lang, [Reply("counselor-assigned", {"ticket": ticket_id, "to": counselor_id})]
+        )
+        target = await self.presence.get(counselor_id)
+        await self._connected(counselor_id, claim, target.channel, target.address)
+
+    async def _switch(self, counselor: Counselor, message: Message) -> None:
+        """Move the counselor's words to their next conversation (when they hold several)."""
+        state = await self.presence.get(counselor.id)
+        connected = sorted(state.connected)
+        if len(connected) < 2:
+            await self._reply(message, counselor.lang, [Reply("counselor-switch-none")])
+            return
+        following = (
+            connected[(connected.index(state.ticket_id) + 1) % len(connected)]
+            if state.ticket_id in connected
+            else connected[0]
+        )
+        ticket = await self.queue.ticket(following)
+        await self.presence.switch(counselor.id, following, ticket.get("person_id", ""))
+        await self._reply(message, counselor.lang, [Reply("counselor-switched", {"ticket": following})])
 
     async def _counselor_words(self, counselor: Counselor, message: Message) -> None:
         state = await self.presence.get(counselor.id)
@@ -105,12 +282,3 @@ class CounselorSide(Delivery):
         entry = Entry("counselor", message.value)
         await self.conversations.append(conversation.person_id, [entry])
         await self._deliver(conversation, [entry])
-
-    async def _tell_idle_counselors(self) -> None:
-        """Let online counselors with free hands know someone is waiting."""
-        waiting = await self.queue.waiting()
-        for state in await self.presence.idle_online():
-            try:
-                await self._counselor_says(state.counselor_id, "counselor-person-waiting", waiting=waiting)
-            except Exception:  # one unreachable counselor must not undo the person's place in line
-                logger.exception("could not notify counselor=%s", state.counselor_id)

@@ -1,6 +1,8 @@
 """The counselors file: who may use counselor commands, and how each is recognised.
 
-The file is YAML (`counselors: [{id, name, telegram_user_id, console_key, lang}]`). It is read
+The file is YAML (`counselors: [{id, name, telegram_user_id, console_key, lang, team, role}]`);
+`team` is an "org/team" id from the organizations file (may be left out when there is one team),
+`role` is `counselor` (default) or `supervisor` (may also assign waiting people to counselors). It is read
 at start-up and re-read when it changes, so `tsunagari counselor add` needs no restart. Errors
 name the line.
 """
@@ -35,6 +37,16 @@ class Counselor:
     telegram_user_id: int | None = None
     console_key: str | None = None
     lang: str = "ja"
+    team: str | None = None
+    role: str = "counselor"
+
+    @property
+    def supervisor(self) -> bool:
+        return self.role == "supervisor"
+
+
+ROLES = ("counselor", "supervisor")
+_TEAM = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}/[a-z0-9][a-z0-9_-]{0,39}$")
 
 
 def load_counselors(path: Path) -> list[Counselor]:
@@ -75,7 +87,7 @@ def _item_nodes(root: yaml.Node) -> list[yaml.Node]:
 def _parse(item: Any, where: str) -> Counselor:
     if not isinstance(item, dict):
         raise CounselorFileError(f"{where}: each counselor must be a mapping")
-    unknown = set(item) - {"id", "name", "telegram_user_id", "console_key", "lang"}
+    unknown = set(item) - {"id", "name", "telegram_user_id", "console_key", "lang", "team", "role"}
     if unknown:
         raise CounselorFileError(f"{where}: unknown field {sorted(unknown)[0]!r}")
     counselor_id = str(item.get("id", ""))
@@ -85,9 +97,7 @@ def _parse(item: Any, where: str) -> Counselor:
         raise CounselorFileError(f"{where}: name is missing")
     telegram_user_id = item.get("telegram_user_id")
     if telegram_user_id is not None and (
-        isinstance(telegram_user_id, bool)
-        or not isinstance(telegram_user_id, int)
-        or telegram_user_id <= 0
+        isinstance(telegram_user_id, bool) or not isinstance(telegram_user_id, int) or telegram_user_id <= 0
     ):
         raise CounselorFileError(f"{where}: telegram_user_id must be a positive number")
     console_key = item.get("console_key")
@@ -96,7 +106,13 @@ def _parse(item: Any, where: str) -> Counselor:
     lang = item.get("lang", "ja")
     if lang not in ("ja", "en"):
         raise CounselorFileError(f"{where}: lang must be ja or en")
-    return Counselor(counselor_id, str(item["name"]), telegram_user_id, console_key, lang)
+    team = item.get("team")
+    if team is not None and (not isinstance(team, str) or not _TEAM.match(team)):
+        raise CounselorFileError(f"{where}: team must be an organization/team id such as tokyo-npo/night")
+    role = item.get("role", "counselor")
+    if role not in ROLES:
+        raise CounselorFileError(f"{where}: role must be counselor or supervisor")
+    return Counselor(counselor_id, str(item["name"]), telegram_user_id, console_key, lang, team, role)
 
 
 def _check_unique(counselors: list[Counselor], path: Path) -> None:
@@ -111,14 +127,22 @@ def _check_unique(counselors: list[Counselor], path: Path) -> None:
 
 def add_counselor(path: Path, counselor: Counselor) -> None:
     """Append a counselor to the file (validating the result before writing it)."""
-    _parse({k: v for k, v in asdict(counselor).items() if v is not None}, f"new counselor {counselor.id!r}")
+    _parse(_entry(counselor), f"new counselor {counselor.id!r}")
     counselors = [*load_counselors(path), counselor]
     _check_unique(counselors, path)
-    entries = [{k: v for k, v in asdict(c).items() if v is not None} for c in counselors]
+    entries = [_entry(c) for c in counselors]
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(yaml.safe_dump({"counselors": entries}, allow_unicode=True, sort_keys=False))
     tmp.replace(path)
+
+
+def _entry(counselor: Counselor) -> dict[str, Any]:
+    """A counselor as written in the file: unset and default fields left out."""
+    entry = {k: v for k, v in asdict(counselor).items() if v is not None}
+    if entry.get("role") == "counselor":
+        del entry["role"]
+    return entry
 
 
 class CounselorDirectory:

@@ -79,7 +79,12 @@ class Delivery:
 
     def _option_label(self, lang: str, option: str) -> str:
         """A button's label as the person saw it (the raw id for a button we do not know)."""
-        key = f"option-{option}"
+        if option.startswith("close:"):  # a counselor's outcome, or an offer's accept / pass
+            key = f"outcome-{option.removeprefix('close:')}"
+        elif option.startswith(("offer_accept:", "offer_decline:")):
+            key = f"option-{option.partition(':')[0]}"
+        else:
+            key = f"option-{option}"
         return self.catalog.text(lang, key) if self.catalog.has(self.default_lang, key) else option
 
     @staticmethod

@@ -16,12 +16,15 @@ from bot.counselors import CounselorDirectory
 from bot.delivery import Message
 from bot.identity import Pseudonymizer
 from bot.locks import KeyedLocks
+from bot.routing_side import WAITING_OPTIONS
 from bot.summary import IntakeSummary
 from flows.intake import IntakeFlow
 from flows.messages import Inbound, IntakeState, Reply, StepResult
 from flows.triage import Reason, TriageResult, risk_rank
 from locales import Catalog
+from routing.availability import Availability
 from routing.conversations import CLOSED, CONNECTED, QUEUED, Conversation, Conversations, Entry
+from routing.organizations import Organizations
 from routing.presence import Presence
 from routing.queue import Queue
 from routing.timers import IntakeTimers
@@ -50,7 +53,10 @@ class Dispatcher(CounselorSide):
         pseudonymizer: Pseudonymizer,
         counselors: CounselorDirectory,
         timers: IntakeTimers,
+        organizations: Organizations,
+        availability: Availability,
         default_lang: str = "ja",
+        continuity_seconds: float = 14 * 86400,
         reminder_seconds: float = 600,
         expiry_seconds: float = 1800,
     ) -> None:
@@ -63,6 +69,9 @@ class Dispatcher(CounselorSide):
         self.pseudonymizer = pseudonymizer
         self.counselors = counselors
         self.timers = timers
+        self.organizations = organizations
+        self.availability = availability
+        self.continuity_seconds = continuity_seconds
         self.default_lang = default_lang
         self.reminder_seconds = reminder_seconds
         self.expiry_seconds = expiry_seconds
@@ -162,6 +171,8 @@ class Dispatcher(CounselorSide):
             after, crisis = self.flow.assess(before, message.value, conversation.lang)
             await self._store_triage(conversation, before, after, conversation.state)
             await self._say(conversation, [*crisis, Reply("text-too-long", {"limit": MAX_TEXT})])
+        elif conversation.state == QUEUED and message.kind == "option" and message.value in WAITING_OPTIONS:
+            await self.leave_line(conversation, message.value)
         elif conversation.state in (QUEUED, CONNECTED):
             if message.kind == "option" and self.flow.signal(message.value) != TriageResult.empty():
                 await self._anywhere(conversation, message, message.value)  # e.g. an old "I'm not safe"
@@ -232,17 +243,9 @@ class Dispatcher(CounselorSide):
         self._set_triage(conversation, result.state.triage)
         kind = self.flow.handoff_kind(result.handoff) if result.handoff else None
         if kind == "queue":
-            replies = self._render(conversation.lang, result.replies)
-            await self.queue.enqueue(conversation, [said, *replies] if said else replies)
             await self.timers.clear(conversation.person_id)
-            await self._deliver(conversation, replies)
-            logger.info(
-                "queued person=%s ticket=%s risk=%s",
-                conversation.person_id,
-                conversation.ticket_id,
-                conversation.risk,
-            )
-            await self._tell_idle_counselors()
+            prompt = self.flow.spec.handoffs[result.handoff].prompt.key
+            await self.queue_person(conversation, result.replies, said, prompt)
             return
         if kind == "closed":
             conversation.state = CLOSED
@@ -269,7 +272,9 @@ class Dispatcher(CounselorSide):
         if crisis:  # first, before anything else can make the person wait
             await self._say(conversation, crisis)
         if state == CONNECTED and counselor_id:
-            await self._to_counselor(counselor_id, [Outgoing(text, role="person")])
+            await self._to_counselor(
+                counselor_id, [Outgoing(await self._labelled(counselor_id, conversation, text), "person")]
+            )
         await self._store_triage(conversation, before, after, state, counselor_id)
         if crisis:
             return

@@ -65,16 +65,49 @@ async def readyz(request: web.Request) -> web.Response:
 
 
 async def metrics(request: web.Request) -> web.Response:
-    """Prometheus text: queue depth and counselors online (aggregates only, no person data)."""
-    redis: Redis = request.app[SERVICE].redis
-    waiting = await redis.zcard(keys.queue())
-    online = await redis.scard(keys.counselors_online())
-    body = (
-        "# HELP tsunagari_queue_waiting People waiting for a counselor.\n"
-        "# TYPE tsunagari_queue_waiting gauge\n"
-        f"tsunagari_queue_waiting {waiting}\n"
-        "# HELP tsunagari_counselors_online Counselors online.\n"
-        "# TYPE tsunagari_counselors_online gauge\n"
-        f"tsunagari_counselors_online {online}\n"
-    )
-    return web.Response(text=body, content_type="text/plain", charset="utf-8")
+    """Prometheus text: waiting by language, counselors online and available, routing events and
+    closes by outcome (aggregates only, no person data)."""
+    service = request.app[SERVICE]
+    redis: Redis = service.redis
+    lines = [
+        "# HELP tsunagari_queue_waiting People waiting for a counselor, by language.",
+        "# TYPE tsunagari_queue_waiting gauge",
+    ]
+    for lang in service.queue.languages:
+        lines.append(f'tsunagari_queue_waiting{{lang="{lang}"}} {await redis.zcard(keys.queue(lang))}')
+    lines += [
+        "# HELP tsunagari_counselors_online Counselors online (including paused).",
+        "# TYPE tsunagari_counselors_online gauge",
+        f"tsunagari_counselors_online {await redis.scard(keys.counselors_online())}",
+        "# HELP tsunagari_counselors_available Counselors who can be offered a person now, by language.",
+        "# TYPE tsunagari_counselors_available gauge",
+    ]
+    for lang in service.queue.languages:
+        lines.append(
+            f'tsunagari_counselors_available{{lang="{lang}"}} {await redis.zcard(keys.available(lang))}'
+        )
+    counters = await redis.hgetall(keys.metrics())
+    lines += [
+        "# HELP tsunagari_routing_events_total Routing events by type.",
+        "# TYPE tsunagari_routing_events_total counter",
+    ]
+    lines += [
+        f'tsunagari_routing_events_total{{type="{name.split(":", 1)[1]}"}} {value}'
+        for name, value in sorted(counters.items())
+        if name.startswith("events:")
+    ]
+    lines += [
+        "# HELP tsunagari_closed_total Conversations closed, by outcome.",
+        "# TYPE tsunagari_closed_total counter",
+    ]
+    lines += [
+        f'tsunagari_closed_total{{outcome="{name.split(":", 1)[1]}"}} {value}'
+        for name, value in sorted(counters.items())
+        if name.startswith("outcome:")
+    ]
+    lines += [
+        "# HELP tsunagari_fallback_total People told at once that nobody can serve them now.",
+        "# TYPE tsunagari_fallback_total counter",
+        f"tsunagari_fallback_total {counters.get('fallback:shown', 0)}",
+    ]
+    return web.Response(text="\n".join(lines) + "\n", content_type="text/plain", charset="utf-8")

@@ -29,6 +29,9 @@ _MAX_SOCKET_PATH = 100
 _PR_SET_PDEATHSIG = 1
 
 
+HASH_MAX_ZIPLIST_VALUE = 2048  # also in docker/compose.yaml
+
+
 class EmbeddedRedisError(Exception):
     """The embedded server could not be found, started or reached."""
 
@@ -92,6 +95,9 @@ class EmbeddedRedis:
             "--appendonly", "yes",
             "--save", "",
             "--daemonize", "no",
+            # Conversation hashes hold triage reasons and answers longer than the default 64 bytes;
+            # below this limit Redis keeps a hash compact (about 1 KiB less per waiting person).
+            "--hash-max-ziplist-value", str(HASH_MAX_ZIPLIST_VALUE),
         ]  # fmt: skip
         self._process = await asyncio.create_subprocess_exec(
             *args,

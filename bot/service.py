@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from datetime import timedelta
 
 from aiohttp import web
 from redis.asyncio import BlockingConnectionPool, Redis
@@ -25,8 +26,11 @@ from bot.identity import Pseudonymizer
 from bot.redis_server import EmbeddedRedis
 from bot.settings import Settings
 from flows.intake import IntakeFlow
+from flows.triage import CATEGORIES
 from locales import Catalog
+from routing.availability import Availability
 from routing.conversations import Conversations
+from routing.organizations import Organizations
 from routing.presence import Presence
 from routing.queue import Queue
 from routing.scripts import Scripts
@@ -37,6 +41,7 @@ logger = logging.getLogger(__name__)
 # A blocking pool waits for a free connection instead of failing at the limit (redis-py's default
 # pool raises MaxConnectionsError at 100, dropping updates under load).
 REDIS_MAX_CONNECTIONS = 200
+NEWS_SWEEP = 30.0  # seconds between looks at whose place in line moved
 
 
 class Service:
@@ -75,14 +80,24 @@ class Service:
         scripts = Scripts(self.redis)
         retention = settings.retention_days * 86400
         self.conversations = Conversations(self.redis, scripts, retention)
-        self.queue = Queue(self.redis, scripts, self.conversations)
-        self.presence = Presence(self.redis, scripts)
+        self.organizations = Organizations.load(settings.organizations_path)
+        catalog = Catalog.load()
+        languages = tuple(sorted({*self.organizations.languages, *catalog.languages}))
+        self.queue = Queue(self.redis, scripts, self.conversations, languages, settings.offer_seconds)
+        self.presence = Presence(self.redis, scripts, frozenset(CATEGORIES))
+        availability = Availability(
+            self.redis,
+            self.organizations,
+            self.presence,
+            horizon=timedelta(minutes=settings.fallback_horizon_minutes),
+            default_handle_seconds=settings.default_handle_minutes * 60,
+        )
         self.counselors = CounselorDirectory(settings.counselors_path)
         self.outbox = Outbox()
         self.timers = IntakeTimers(self.redis, scripts)
         self.dispatcher = Dispatcher(
             flow=IntakeFlow.load(settings.flow_file),
-            catalog=Catalog.load(),
+            catalog=catalog,
             conversations=self.conversations,
             queue=self.queue,
             presence=self.presence,
@@ -90,6 +105,9 @@ class Service:
             pseudonymizer=Pseudonymizer(settings.pseudonym_secret()),
             counselors=self.counselors,
             timers=self.timers,
+            organizations=self.organizations,
+            availability=availability,
+            continuity_seconds=settings.continuity_days * 86400,
             default_lang=settings.default_language,
             reminder_seconds=settings.intake_reminder_seconds,
             expiry_seconds=settings.intake_expiry_seconds,
@@ -105,6 +123,8 @@ class Service:
         )
         sweeper = asyncio.create_task(self._sweep_intake_timers(), name="intake-timers")
         self._stack.push_async_callback(_cancel, sweeper)
+        router = asyncio.create_task(self._route_loop(), name="routing")
+        self._stack.push_async_callback(_cancel, router)
         if http:
             await self._start_http()
         if telegram and settings.telegram_token:
@@ -143,6 +163,24 @@ class Service:
                 except Exception:  # one failure must not cost the others their timers
                     logger.exception("intake timer failed person=%s", person_id)
                     await self.timers.set(person_id, time.time() + interval)
+
+    async def _route_loop(self) -> None:
+        """Offers that timed out pass on, silent counselors are reaped, offers are made, and
+        waiting people hear when their place moved; any process may run it, Lua keeps it exact."""
+        settings = self.settings
+        interval = min(1.0, settings.offer_seconds / 4, settings.heartbeat_seconds / 8)
+        last_news = 0.0
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await self.dispatcher.expire_offers()
+                await self.dispatcher.reap_silent(settings.heartbeat_seconds)
+                await self.dispatcher.route()
+                if time.monotonic() - last_news >= NEWS_SWEEP:
+                    last_news = time.monotonic()
+                    await self.dispatcher.waiting_news()
+            except Exception:  # Redis away for a moment, a channel down: the next round retries
+                logger.exception("routing round failed")
 
     async def stop(self) -> None:
         """Close everything that was started, newest first."""

@@ -38,6 +38,20 @@ class Settings(BaseSettings):
     flow_file: Path | None = Field(default=None, description="An organization's own intake flow")
     intake_reminder_seconds: float = Field(default=600, gt=0, description="Silence before a reminder")
     intake_expiry_seconds: float = Field(default=1800, gt=0, description="Silence before the intake closes")
+    organizations_file: Path | None = Field(default=None, description="Organizations, teams and hours")
+    offer_seconds: float = Field(default=60, gt=0, le=3600, description="Time a counselor has to accept")
+    heartbeat_seconds: float = Field(
+        default=600, gt=0, description="Silence after which a counselor is taken offline"
+    )
+    fallback_horizon_minutes: float = Field(
+        default=120, ge=0, description="Keep a person waiting when a team opens within this"
+    )
+    continuity_days: float = Field(
+        default=14, ge=0, description="Offer a returning person the same counselor"
+    )
+    default_handle_minutes: float = Field(
+        default=20, gt=0, description="Handling time assumed until enough are measured"
+    )
 
     @field_validator("telegram_token")
     @classmethod
@@ -81,6 +95,11 @@ class Settings(BaseSettings):
                 "TSUNAGARI_INTAKE_EXPIRY_SECONDS must be longer than TSUNAGARI_INTAKE_REMINDER_SECONDS"
             )
         return self
+
+    @property
+    def organizations_path(self) -> Path:
+        """The organizations file: the configured one, else DATA_DIR/organizations.yaml."""
+        return self.organizations_file or self.data_dir / "organizations.yaml"
 
     @property
     def counselors_path(self) -> Path:

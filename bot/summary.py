@@ -27,7 +27,7 @@ class IntakeSummary:
         minutes = max(0, int((time.time() - conversation.queued_at) // 60)) if conversation.queued_at else 0
         rows = [
             [text(lang, "summary-risk"), text(lang, f"risk-{conversation.risk}")],
-            [text(lang, "summary-categories"), self._categories(conversation, lang)],
+            [text(lang, "summary-categories"), self.categories(conversation, lang)],
             [text(lang, "summary-reasons"), self._reasons(conversation, lang)],
             [text(lang, "summary-language"), text(lang, f"language-name-{conversation.lang}")],
             [text(lang, "summary-waited"), text(lang, "duration-minutes", minutes=minutes)],
@@ -61,7 +61,8 @@ class IntakeSummary:
     def _reasons(self, conversation: Conversation, lang: str) -> str:
         return self.reasons(conversation.reasons, lang)
 
-    def _categories(self, conversation: Conversation, lang: str) -> str:
+    def categories(self, conversation: Conversation, lang: str) -> str:
+        """The concern's categories as labels ("none" when triage found none)."""
         if not conversation.categories:
             return self.catalog.text(lang, "summary-none")
         return ", ".join(self._label(lang, f"category-{c}", c) for c in conversation.categories)

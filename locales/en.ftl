@@ -127,21 +127,23 @@ command-end = Stop waiting, or end the conversation
 
 counselor-help =
     Counselor commands:
-    /online: start taking conversations
+    /online: start taking conversations (offers come with Accept and Pass buttons)
     /next: take the person who has waited longest
-    /end: end the current conversation
+    /end [outcome] [note]: close the current conversation (without an outcome you are asked)
+    /transfer <counselor or org/team> [note]: hand the conversation over, with a note
+    /switch: write to your next conversation when you hold several
+    /assign <ticket> <counselor>: (supervisors) give a waiting person to a counselor
     /offline: stop taking conversations
-counselor-now-online = You are online. People waiting: { $waiting }. Send /next to take the next person.
+counselor-now-online = You are online. People waiting in your languages: { $waiting }. Offers will come here; /next takes the next person yourself.
 counselor-now-offline = You are offline. Thank you for your work.
-counselor-end-first = You are in a conversation. Please /end it before going offline.
+counselor-end-first = You still hold a conversation. Please /end it or /transfer it before going offline.
 counselor-not-online = You are offline. Send /online first.
-counselor-busy = You are already in a conversation. Please /end it before taking the next person.
+counselor-busy = You are at your capacity. Please /end a conversation before taking the next person.
 counselor-queue-empty = Nobody is waiting right now.
-counselor-person-waiting = Someone is waiting to talk ({ $waiting } waiting). Send /next to take them.
 counselor-summary = You are now connected. Intake summary:
 counselor-summary-waiting = Written while waiting:
 counselor-no-conversation = You are not in a conversation. Send /next to take the next person.
-counselor-ended = You ended the conversation.
+counselor-ended = You closed the conversation ({ $outcome }).
 counselor-person-left = The person has left the conversation.
 summary-language = Language
 summary-concern = What they want to talk about
@@ -203,3 +205,59 @@ console-status-online = Online
 console-status-offline = Offline
 console-summary = Intake summary
 console-unknown-key = This console link is not valid. Ask your supervisor for a new one.
+
+## Routing: waiting, offers, transfers, presence
+
+waiting-place = You are number { $position } in line. The estimated wait is about { $minutes } minutes. You can keep writing here; the counselor will see it.
+waiting-place-unknown = You are number { $position } in line. You can keep writing here; the counselor will see it.
+waiting-closed-now =
+    No counselor is available right now. I am sorry. These services are open now:
+    { $services }
+waiting-keep = A team opens { $opens }. You keep your place in line and will be connected then. You can leave the line at any time.
+waiting-unstaffed = You keep your place in line and will be connected as soon as a counselor is free. You can leave the line at any time.
+waiting-none-soon = No team opens in the next hours. Please contact one of the services above. You can write here again at any time.
+waiting-requeued = We lost the connection with your counselor. I am sorry. You are back at the front of the line, and the next counselor will see what you wrote, so you do not need to repeat it.
+waiting-transferred = Your counselor is passing you to a colleague who can help better with this. They will see what you have written, so you do not need to repeat yourself.
+waiting-left = You have left the line. If you want to talk, write here again at any time.
+waiting-services =
+    Here are services for your concern that are open now:
+    { $services }
+    You have left the line. You can write here again at any time.
+clock-today = today at { $time }
+clock-tomorrow = tomorrow at { $time }
+option-waiting_services = Services instead
+option-waiting_leave = Leave the line
+counselor-offer =
+    Someone is waiting for you.
+    Risk: { $risk }
+    Concern: { $categories }
+    Language: { $language }
+    Prefecture: { $region }
+    Accept within { $seconds } seconds, or pass it on.
+option-offer_accept = Accept
+option-offer_decline = Pass
+counselor-declined = Passed on to the next counselor.
+counselor-offer-gone = That offer is no longer open (it timed out, or the person left).
+counselor-offer-missed = You missed an offer, so it went to the next counselor and you are paused. Send /online to receive offers again.
+counselor-end-how = How did the conversation end? (You can also send /end <outcome> <note>.)
+outcome-resolved = Resolved
+outcome-referred = Referred to a service
+outcome-person_left = The person left
+outcome-no_response = No response
+outcome-emergency_escalated = Escalated to emergency services
+counselor-transfer-usage = Send /transfer <counselor id or organization/team> [note], while in a conversation.
+counselor-transferred = Passed to { $to }. Thank you.
+counselor-transfer-note = A colleague passed this conversation to you. Their note: { $note }
+counselor-target-offline = They are not online now. Nothing changed.
+counselor-target-full = They are at their capacity now. Nothing changed.
+counselor-target-language = They do not speak this person's language. Nothing changed.
+counselor-ticket-gone = That person is no longer waiting there. Nothing changed.
+counselor-assign-usage = Send /assign <ticket> <counselor>.
+counselor-assigned = { $ticket } was given to { $to }.
+counselor-switch-none = You have no other conversation.
+counselor-switched = Your words now go to { $ticket }.
+counselor-no-team = Your team ({ $team }) is not in the organizations file. Please ask an operator.
+counselor-still-there = Are you still there? If there is no sign from you soon, your conversations go back to the line.
+option-still_here = I am here
+counselor-thanks-here = Thank you. You stay online.
+counselor-vanished = There was no sign from you for { $minutes } minutes, so you were set offline and your conversations went back to the line. Send /online when you are back.

@@ -127,21 +127,23 @@ command-end = 待つのをやめる・会話を終える
 
 counselor-help =
     相談員のコマンド：
-    /online：相談の受付を始める
-    /next：いちばん長く待っている方とつながる
-    /end：いまの会話を終える
+    /online：相談の受付を始める（依頼が「受ける」「見送る」ボタンつきで届きます）
+    /next：いちばん長く待っている方と自分からつながる
+    /end [結果] [メモ]：いまの会話を終える（結果がなければ選択肢を出します）
+    /transfer <相談員 または 団体/チーム> [メモ]：メモを添えて引き継ぐ
+    /switch：複数の会話があるとき、次の会話に切り替える
+    /assign <チケット> <相談員>：（スーパーバイザー）待っている方を相談員に割り当てる
     /offline：受付をやめる
-counselor-now-online = オンラインになりました。待っている方：{ $waiting }人。/next で次の方とつながります。
+counselor-now-online = オンラインになりました。対応言語で待っている方：{ $waiting }人。依頼はここに届きます。/next で自分から次の方とつながることもできます。
 counselor-now-offline = オフラインになりました。おつかれさまでした。
-counselor-end-first = 会話中です。オフラインにする前に /end で会話を終えてください。
+counselor-end-first = 会話が残っています。オフラインにする前に /end で終えるか /transfer で引き継いでください。
 counselor-not-online = オフラインです。先に /online を送ってください。
-counselor-busy = すでに会話中です。次の方とつながる前に /end で会話を終えてください。
+counselor-busy = 同時に対応できる上限に達しています。次の方とつながる前に /end で会話を終えてください。
 counselor-queue-empty = いま待っている方はいません。
-counselor-person-waiting = 相談を待っている方がいます（{ $waiting }人）。/next でつながります。
 counselor-summary = つながりました。受付の内容：
 counselor-summary-waiting = 待っているあいだに書かれたこと：
 counselor-no-conversation = 会話中ではありません。/next で次の方とつながります。
-counselor-ended = 会話を終えました。
+counselor-ended = 会話を終えました（{ $outcome }）。
 counselor-person-left = 相談者が会話を終えました。
 summary-language = 言語
 summary-concern = 話したいこと
@@ -203,3 +205,59 @@ console-status-online = オンライン
 console-status-offline = オフライン
 console-summary = 受付の内容
 console-unknown-key = このコンソールのリンクは有効ではありません。管理者に新しいリンクを頼んでください。
+
+## 振り分け：待ち、依頼、引き継ぎ、在席
+
+waiting-place = いま { $position } 番目です。待ち時間の目安はおよそ { $minutes } 分です。待っているあいだもここに書いてください。相談員が読みます。
+waiting-place-unknown = いま { $position } 番目です。待っているあいだもここに書いてください。相談員が読みます。
+waiting-closed-now =
+    ごめんなさい、いまお話しできる相談員がいません。いま開いている窓口です：
+    { $services }
+waiting-keep = { $opens }に受付が始まります。順番はそのまま残り、始まったらおつなぎします。列からはいつでも抜けられます。
+waiting-unstaffed = 順番はそのまま残り、相談員があきしだいおつなぎします。列からはいつでも抜けられます。
+waiting-none-soon = しばらく受付が始まる予定がありません。上の窓口に連絡してみてください。ここにはいつでもまた書いてください。
+waiting-requeued = ごめんなさい、相談員との接続が切れました。列のいちばん前に戻しました。次の相談員はこれまでのやりとりを読めるので、同じことを書き直さなくて大丈夫です。
+waiting-transferred = 相談員が、このことにより詳しい別の相談員に引き継ぎます。これまでのやりとりは引き継がれるので、同じことを書き直さなくて大丈夫です。
+waiting-left = 列から抜けました。話したくなったら、いつでもまたここに書いてください。
+waiting-services =
+    いま開いている、あなたの相談に合った窓口です：
+    { $services }
+    列からは抜けました。いつでもまたここに書いてください。
+clock-today = 今日 { $time }
+clock-tomorrow = 明日 { $time }
+option-waiting_services = 窓口の情報がほしい
+option-waiting_leave = 列から抜ける
+counselor-offer =
+    相談を待っている方がいます。
+    リスク：{ $risk }
+    相談内容：{ $categories }
+    言語：{ $language }
+    都道府県：{ $region }
+    { $seconds }秒以内に受けるか、見送ってください。
+option-offer_accept = 受ける
+option-offer_decline = 見送る
+counselor-declined = 次の相談員に回しました。
+counselor-offer-gone = その依頼はもう終わっています（時間切れか、相談者が抜けました）。
+counselor-offer-missed = 依頼に応答がなかったので次の相談員に回し、あなたは一時停止になりました。/online でまた依頼を受けられます。
+counselor-end-how = 会話の結果を選んでください（/end <結果> <メモ> でも終えられます）。
+outcome-resolved = 解決
+outcome-referred = 窓口を紹介した
+outcome-person_left = 相談者が離れた
+outcome-no_response = 応答なし
+outcome-emergency_escalated = 緊急対応につないだ
+counselor-transfer-usage = 会話中に /transfer <相談員ID または 団体/チーム> [メモ] を送ってください。
+counselor-transferred = { $to } に引き継ぎました。ありがとうございます。
+counselor-transfer-note = 同僚からこの会話を引き継ぎました。メモ：{ $note }
+counselor-target-offline = 相手はいまオンラインではありません。何も変わっていません。
+counselor-target-full = 相手はいま上限まで対応中です。何も変わっていません。
+counselor-target-language = 相手はこの方の言語に対応していません。何も変わっていません。
+counselor-ticket-gone = その方はもうそこで待っていません。何も変わっていません。
+counselor-assign-usage = /assign <チケット> <相談員> を送ってください。
+counselor-assigned = { $ticket } を { $to } に割り当てました。
+counselor-switch-none = ほかの会話はありません。
+counselor-switched = これから { $ticket } に書き込みます。
+counselor-no-team = あなたのチーム（{ $team }）が団体ファイルにありません。運用担当に連絡してください。
+counselor-still-there = いらっしゃいますか？ しばらく応答がないと、会話は列に戻ります。
+option-still_here = います
+counselor-thanks-here = ありがとうございます。オンラインのままです。
+counselor-vanished = { $minutes }分応答がなかったため、オフラインにして会話を列に戻しました。戻ったら /online を送ってください。

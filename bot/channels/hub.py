@@ -73,7 +73,7 @@ class SocketHub:
             async for item in pubsub.listen():
                 if item["type"] != "pmessage":
                     continue
-                channel, _, address = item["channel"][len(prefix):].partition(":")
+                channel, _, address = item["channel"][len(prefix) :].partition(":")
                 try:
                     await self._deliver(channel, address, json.loads(item["data"]))
                 except Exception:  # one broken page must not stop delivery to the others

@@ -192,7 +192,8 @@ class TelegramChannel:
                 await self.dispatcher.person_message(each)
 
     async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """A button press: acknowledge it, remove the keyboard, and treat it as the person's choice."""
+        """A button press: acknowledge it, remove the keyboard, and treat it as the sender's choice
+        (a person's answer, or a counselor's accept, pass, outcome or "still here")."""
         query = update.callback_query
         await query.answer()
         if query.message is None or update.effective_chat is None:
@@ -208,7 +209,12 @@ class TelegramChannel:
             query.data or "",
             update.effective_user.language_code if update.effective_user else None,
         )
-        await self.dispatcher.person_message(message)
+        user = update.effective_user
+        counselor = self.counselors.by_telegram(user.id) if user else None
+        if counselor is not None:
+            await self.dispatcher.counselor_message(counselor, message)
+        else:
+            await self.dispatcher.person_message(message)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log the failure (never message text) and tell the sender kindly to try again."""

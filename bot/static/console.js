@@ -1,6 +1,8 @@
-// Tsunagari counselor console (minimal): presence, take the next conversation, read the intake
-// summary, chat, end. One websocket; the server is the source of truth for everything shown,
-// including the counselor's own messages, which appear only when the server echoes them.
+// Tsunagari counselor console (minimal): presence, take the next conversation or accept an
+// offer, read the intake summary, chat, end. One websocket; the server is the source of truth
+// for everything shown, including the counselor's own messages, which appear only when the
+// server echoes them. Buttons that come with a message (an offer's Accept and Pass, how a
+// conversation ended, "still here") are drawn under it and answered as {"type":"option"}.
 // The websocket, the log and the composer come from common.js (window.Tsunagari).
 'use strict';
 
@@ -18,6 +20,7 @@
   let el = {};
   let view = null;
   let conn = null;
+  let messageSerial = 0;
 
   /** The console key from this page's query string (?key=...). */
   function consoleKey() {
@@ -131,14 +134,65 @@
     return role === 'system' ? '' : label(role, '');
   }
 
-  /** The element for one message M. */
-  function messageElement(m) {
-    return T.renderMessage(m, roleLabel);
+  /** One option button; tapping it sends {"type":"option"} and disables its row at once. */
+  function optionButton(option, row) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'option';
+    button.dataset.id = String(option.id);
+    button.textContent = String(option.label != null ? option.label : option.id);
+    button.addEventListener('click', () => chooseOption(button, row));
+    return button;
+  }
+
+  /** The row of option buttons under a message, or null when it has none. */
+  function optionRow(options) {
+    if (!Array.isArray(options)) return null;
+    const valid = options.filter((o) => o && o.id != null && o.id !== '');
+    if (!valid.length) return null;
+    const row = document.createElement('div');
+    row.className = 'options';
+    row.setAttribute('role', 'group');
+    valid.forEach((option) => row.appendChild(optionButton(option, row)));
+    return row;
+  }
+
+  /** The element for one message M, with its option buttons when WITHOPTIONS. */
+  function messageElement(m, withOptions) {
+    const item = T.renderMessage(m, roleLabel);
+    const row = withOptions ? optionRow(m.options) : null;
+    if (row) {
+      item.classList.add('msg-with-options');
+      // The group is named by the question it answers (an offer, "How did it end?").
+      const text = item.querySelector('.msg-text');
+      if (text) {
+        text.id = 'msg-' + (++messageSerial);
+        row.setAttribute('aria-labelledby', text.id);
+      }
+      item.appendChild(row);
+    }
+    return item;
+  }
+
+  /** Only the last message keeps its buttons: remove the rows of all earlier ones. */
+  function retireOptions() {
+    el.log.querySelectorAll('.options').forEach((row) => row.remove());
   }
 
   /** Append one message; keep the reader's place unless they were already at the end. */
   function appendMessage(m) {
-    view.append(messageElement(m), m.role === 'counselor');
+    view.append(messageElement(m, true), m.role === 'counselor', retireOptions);
+  }
+
+  /** An option was tapped: send it and disable its row so it cannot be sent twice. */
+  function chooseOption(button, row) {
+    if (button.disabled) return;
+    if (!conn.send({ type: 'option', value: button.dataset.id })) return;
+    row.querySelectorAll('button').forEach((b) => { b.disabled = true; });
+    button.classList.add('chosen');
+    // The focused button just became disabled; keep focus in the conversation rather than
+    // losing it to <body> (a new conversation then moves it to the composer).
+    el.scroller.focus({ preventScroll: true });
   }
 
   /** A notice in the log for an "error" message (not a .msg: it is not conversation). */

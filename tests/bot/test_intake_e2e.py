@@ -18,6 +18,7 @@ from tests.conftest import COUNSELOR_B
 IMMINENT = "もう無理。今夜、薬を全部飲んで死のうと思ってる"
 HIGH = "毎日つらくて、正直もう死にたい"
 YORISOI = "0120-279-338"  # よりそいホットライン, 24 hours (flows/data/crisis_resources.yaml)
+WAITING = ["waiting_services", "waiting_leave"]  # the buttons of a person waiting in line
 
 # How to reach each open state of the default flow by taps (the test below checks it is all of them).
 PATHS = {
@@ -48,13 +49,32 @@ async def tap_through(botapi: LocalBotApi, user_id: int, taps: list[str]) -> dic
     return last
 
 
-async def take_next(botapi: LocalBotApi, counselor: TgUser) -> dict:
-    """A counselor goes online with exactly one person waiting and takes them; the summary."""
+def options(botapi: LocalBotApi, message: dict) -> list[str]:
+    return [data for _label, data in botapi.buttons(message)]
+
+
+async def queued(botapi: LocalBotApi, user_id: int, first: int = 0) -> list[dict]:
+    """What a person hears on joining the line while no counselor is online, in order: `first`
+    replies before it (the crisis lines come first), the hand-off prompt, "no counselor right now"
+    with the services open now in that very message, and "you keep your place" with the waiting
+    buttons. They stay in line (the default organization is open 24 hours)."""
+    messages = await botapi.wait_for_messages(user_id, count=first + 3)
+    closed_now, kept = messages[-2:]
+    assert YORISOI in closed_now["text"], closed_now["text"]
+    assert options(botapi, kept) == WAITING, kept["text"]
+    return messages
+
+
+async def take_next(botapi: LocalBotApi, counselor: TgUser, count: int = 1) -> list[dict]:
+    """A counselor goes online with exactly one person waiting, is offered them at once and
+    accepts; the summary and the `count - 1` messages after it (what was written while waiting)."""
     botapi.send_text(counselor, "/online")
-    await botapi.wait_for_messages(counselor.id)
-    botapi.send_text(counselor, "/next")
-    (summary,) = await botapi.wait_for_messages(counselor.id)
-    return summary
+    online, offer = await botapi.wait_for_messages(counselor.id, count=2)
+    assert "People waiting in your languages: 1." in online["text"]
+    accept, decline = options(botapi, offer)
+    assert accept.startswith("offer_accept:") and decline.startswith("offer_decline:")
+    botapi.press_button(counselor, offer["message_id"], accept)
+    return await botapi.wait_for_messages(counselor.id, count=count)
 
 
 async def next_question(botapi: LocalBotApi, user_id: int) -> dict:
@@ -71,10 +91,12 @@ async def test_a_crisis_message_at_the_very_first_step_gets_the_emergency_number
     await start(botapi, 2001)
 
     botapi.send_text(2001, IMMINENT)
-    crisis, queued = await botapi.wait_for_messages(2001, count=2)
+    crisis, prompt, closed_now, kept = await queued(botapi, 2001, first=1)
 
     assert "119" in crisis["text"] and "110" in crisis["text"] and YORISOI in crisis["text"]
-    assert "いちばん先に相談員につながる" in queued["text"]
+    assert "いちばん先に相談員につながる" in prompt["text"]
+    assert "いまお話しできる相談員がいません" in closed_now["text"]  # nobody online: said at once
+    assert "順番はそのまま残り" in kept["text"]
     conversation = await service.conversations.get(
         service.dispatcher.pseudonymizer.person_id("telegram", "2001")
     )
@@ -99,10 +121,12 @@ async def test_a_first_message_without_start_is_read_by_triage_too(
     person = botapi.user(2003, first_name="Ren", language_code="en")
 
     botapi.send_text(person, "I wrote a note and I'm going to jump off the bridge tonight")
-    crisis, queued = await botapi.wait_for_messages(person.id, count=2)
+    crisis, prompt, closed_now, kept = await queued(botapi, person.id, first=1)
 
     assert "119" in crisis["text"] and "110" in crisis["text"]
-    assert "front of the line" in queued["text"]
+    assert "front of the line" in prompt["text"]
+    assert closed_now["text"].startswith("No counselor is available right now.")
+    assert kept["text"].startswith("You keep your place in line")
 
 
 async def test_the_imminent_person_is_served_before_people_who_came_earlier(
@@ -112,14 +136,16 @@ async def test_the_imminent_person_is_served_before_people_who_came_earlier(
     for early in (2011, 2012):
         last = await tap_through(botapi, early, ["consent", "lang_en", "cat_loneliness", "region_skip"])
         botapi.press_button(early, last["message_id"], "help_talk")
-        await botapi.wait_for_messages(early)
+        await queued(botapi, early)
     await start(botapi, 2013)
     botapi.send_text(2013, IMMINENT)
-    await botapi.wait_for_messages(2013, count=2)
+    await queued(botapi, 2013, first=1)
 
     botapi.send_text(counselor, "/online")
-    await botapi.wait_for_messages(counselor.id)
-    botapi.send_text(counselor, "/next")
+    online, offer = await botapi.wait_for_messages(counselor.id, count=2)
+    assert "People waiting in your languages: 3." in online["text"]
+    assert "Risk: IMMINENT" in offer["text"]  # the offer made at once is the imminent person
+    botapi.send_text(counselor, "/next")  # takes the offer held
     (summary,) = await botapi.wait_for_messages(counselor.id)
 
     assert "Risk (triage): IMMINENT" in summary["text"]
@@ -142,9 +168,9 @@ async def test_talk_to_a_person_now_from_every_intake_state_reaches_the_queue(
         assert "human_now" in [data for _, data in botapi.buttons(last)]
 
         botapi.press_button(user_id, last["message_id"], "human_now")
-        (queued,) = await botapi.wait_for_messages(user_id)
+        prompt, _closed_now, _kept = await queued(botapi, user_id)
 
-        assert "waiting for a counselor" in queued["text"] or "相談員を待っています" in queued["text"], state
+        assert "waiting for a counselor" in prompt["text"] or "相談員を待っています" in prompt["text"], state
         assert (await service.conversations.get(person_id)).state == "queued"
     assert await service.queue.waiting() == len(PATHS)
 
@@ -154,8 +180,8 @@ async def test_the_talk_and_emergency_commands_work_like_the_buttons(
 ) -> None:
     await tap_through(botapi, 2201, ["consent"])
     botapi.send_text(2201, "/talk")
-    (queued,) = await botapi.wait_for_messages(2201)
-    assert "相談員を待っています" in queued["text"]
+    prompt, _closed_now, _kept = await queued(botapi, 2201)
+    assert "相談員を待っています" in prompt["text"]
 
     botapi.send_text(2201, "/emergency")  # while waiting: the numbers now, and the front of the line
     (crisis,) = await botapi.wait_for_messages(2201)
@@ -171,15 +197,16 @@ async def test_risk_rising_while_waiting_answers_at_once_and_moves_the_person_up
     for user_id in (2301, 2302):
         await tap_through(botapi, user_id, ["consent", "lang_en"])
         botapi.send_text(user_id, "/talk")
-        await botapi.wait_for_messages(user_id)
+        await queued(botapi, user_id)
 
     botapi.send_text(2302, "honestly I've been stockpiling my meds and I think tonight is the night")
     (crisis,) = await botapi.wait_for_messages(2302)
     assert "119" in crisis["text"] and "110" in crisis["text"]
 
     botapi.send_text(counselor, "/online")
-    await botapi.wait_for_messages(counselor.id)
-    botapi.send_text(counselor, "/next")
+    _online, offer = await botapi.wait_for_messages(counselor.id, count=2)
+    assert "Risk: IMMINENT" in offer["text"]  # 2302 came second but is offered first
+    botapi.send_text(counselor, "/next")  # takes the offer held
     summary, heading, note = await botapi.wait_for_messages(counselor.id, count=3)
     assert "Risk (triage): IMMINENT" in summary["text"]
     assert note["text"].startswith("honestly I've been stockpiling")
@@ -191,7 +218,7 @@ async def test_a_connected_person_in_crisis_gets_the_numbers_and_the_counselor_i
     counselor = botapi.user(COUNSELOR_B, first_name="Sato", language_code="en")
     await tap_through(botapi, 2401, ["consent", "lang_ja"])
     botapi.send_text(2401, "/talk")
-    await botapi.wait_for_messages(2401)
+    await queued(botapi, 2401)
     await take_next(botapi, counselor)
     await botapi.wait_for_messages(2401)
 
@@ -217,7 +244,7 @@ async def test_forget_erases_every_key_of_the_person_and_frees_the_counselor(
     botapi.send_text(2501, "横浜市")
     (help_mode,) = await botapi.wait_for_messages(2501)
     botapi.press_button(2501, help_mode["message_id"], "help_talk")
-    await botapi.wait_for_messages(2501)
+    await queued(botapi, 2501)
     await take_next(botapi, counselor)
     await botapi.wait_for_messages(2501)
     botapi.send_text(2501, "昨日もドアをけられました")
@@ -330,10 +357,10 @@ async def test_danger_written_after_a_command_is_read_not_lost(botapi: LocalBotA
     await start(botapi, 2801)
 
     botapi.send_text(2801, "/talk " + IMMINENT)
-    crisis, queued = await botapi.wait_for_messages(2801, count=2)
+    crisis, prompt, _closed_now, _kept = await queued(botapi, 2801, first=1)
 
     assert "119" in crisis["text"] and YORISOI in crisis["text"]
-    assert "いちばん先に相談員につながる" in queued["text"]
+    assert "いちばん先に相談員につながる" in prompt["text"]
 
 
 async def test_an_old_not_safe_button_tapped_while_waiting_is_not_ignored(
@@ -343,7 +370,7 @@ async def test_an_old_not_safe_button_tapped_while_waiting_is_not_ignored(
     botapi.press_button(2802, dying["message_id"], "dying_yes")
     safe_now = await next_question(botapi, 2802)
     botapi.send_text(2802, "/talk")
-    await botapi.wait_for_messages(2802)
+    await queued(botapi, 2802)
 
     botapi.press_button(2802, safe_now["message_id"], "safe_no")
     (crisis,) = await botapi.wait_for_messages(2802)

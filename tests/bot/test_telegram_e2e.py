@@ -9,6 +9,7 @@ from routing.conversations import Conversation
 from tests.conftest import COUNSELOR_B, COUNSELOR_C, ServiceFactory
 
 EVERYWHERE = ["human_now", "emergency"]  # "talk to a person now" and "emergency", at every step
+WAITING = ["waiting_services", "waiting_leave"]  # the buttons of a person waiting in line
 CONCERN = (
     "I moved to Osaka for work in April and I don't really have anyone here. "
     "Most days I don't talk to a single person and it's starting to get to me."
@@ -23,8 +24,10 @@ def options(botapi: LocalBotApi, message: dict) -> list[str]:
     return [data for _label, data in botapi.buttons(message)]
 
 
-async def queue_person(botapi: LocalBotApi, user_id: int, concern: str = CONCERN) -> None:
-    """A person goes through the intake in English and ends up waiting."""
+async def queue_person(botapi: LocalBotApi, user_id: int, concern: str = CONCERN) -> list[dict]:
+    """A person goes through the intake in English and ends up waiting. What they heard on joining
+    the line: the hand-off prompt, then their place (a counselor is online) or "no counselor right
+    now" and "you keep your place" (nobody online); the last one has the waiting buttons."""
     person = botapi.user(user_id, first_name="Aiko", language_code="ja")
     botapi.send_text(person, "/start")
     (welcome,) = await botapi.wait_for_messages(person.id)
@@ -37,22 +40,46 @@ async def queue_person(botapi: LocalBotApi, user_id: int, concern: str = CONCERN
     botapi.send_text(person, "Osaka")
     (help_mode,) = await botapi.wait_for_messages(person.id)
     botapi.press_button(person, help_mode["message_id"], "help_talk")
-    (queued,) = await botapi.wait_for_messages(person.id)
-    assert "waiting for a counselor" in queued["text"]
+    heard = await botapi.wait_for_messages(person.id)
+    while options(botapi, heard[-1]) != WAITING:
+        heard += await botapi.wait_for_messages(person.id)
+    assert "waiting for a counselor" in heard[0]["text"]
+    return heard
+
+
+async def offer(botapi: LocalBotApi, counselor: TgUser) -> dict:
+    """The counselor's next message, checked to be an offer with its Accept and Pass buttons."""
+    (offered,) = await botapi.wait_for_messages(counselor.id)
+    assert offered["text"].startswith("Someone is waiting for you."), offered["text"]
+    accept, decline = options(botapi, offered)
+    assert accept.startswith("offer_accept:") and decline.startswith("offer_decline:")
+    return offered
 
 
 async def connect_person(botapi: LocalBotApi, user_id: int) -> TgUser:
-    """Counselor B goes online, a person queues, B takes them; returns B's Telegram user."""
+    """Counselor B goes online, a person queues and is told their place, B is offered them and
+    accepts; returns B's Telegram user."""
     counselor = botapi.user(COUNSELOR_B, first_name="Sato")
     botapi.send_text(counselor, "/online")
     await botapi.wait_for_messages(counselor.id)
-    await queue_person(botapi, user_id)
-    (notice,) = await botapi.wait_for_messages(counselor.id)
-    assert notice["text"].startswith("Someone is waiting to talk (1 waiting)")
-    botapi.send_text(counselor, "/next")
-    await botapi.wait_for_messages(counselor.id)
-    await botapi.wait_for_messages(user_id)
+    _prompt, place = await queue_person(botapi, user_id)
+    assert place["text"].startswith("You are number 1 in line.")
+    offered = await offer(botapi, counselor)
+    botapi.press_button(counselor, offered["message_id"], options(botapi, offered)[0])
+    (summary,) = await botapi.wait_for_messages(counselor.id)
+    assert "Intake summary" in summary["text"]
+    (joined,) = await botapi.wait_for_messages(user_id)
+    assert joined["text"].startswith("A counselor has joined.")
     return counselor
+
+
+async def not_an_offer(botapi: LocalBotApi, counselor_id: int) -> dict:
+    """The counselor's next message that is not an offer (the routing loop may make one at any
+    moment to a counselor who is free)."""
+    while True:
+        (message,) = await botapi.wait_for_messages(counselor_id)
+        if not message["text"].startswith("Someone is waiting for you."):
+            return message
 
 
 async def test_person_reaches_counselor_and_they_talk_through_the_bot(
@@ -84,14 +111,22 @@ async def test_person_reaches_counselor_and_they_talk_through_the_bot(
     (help_mode,) = await botapi.wait_for_messages(aiko.id)
     assert options(botapi, help_mode) == ["help_talk", "help_info", "help_both", *EVERYWHERE]
     botapi.press_button(aiko, help_mode["message_id"], "help_talk")
-    (queued,) = await botapi.wait_for_messages(aiko.id)
+    queued, closed_now, kept = await botapi.wait_for_messages(aiko.id, count=3)
     assert "You are now waiting for a counselor" in queued["text"]
+    assert closed_now["text"].startswith("No counselor is available right now.")  # nobody online
+    assert "0120-279-338" in closed_now["text"]  # with the services open now
+    assert kept["text"].startswith("You keep your place in line")
+    assert options(botapi, kept) == WAITING
 
     botapi.send_text(counselor, "/online")
     (online,) = await botapi.wait_for_messages(counselor.id)
-    assert online["text"].startswith("You are online. People waiting: 1.")
+    assert online["text"].startswith("You are online. People waiting in your languages: 1.")
+    offered = await offer(botapi, counselor)  # at once, for the one person waiting
+    assert "Language: English" in offered["text"]
+    for private in ("Aiko", "aiko_osaka", "1001", CONCERN):  # an offer says only what matching needs
+        assert private not in offered["text"]
 
-    botapi.send_text(counselor, "/next")
+    botapi.send_text(counselor, "/next")  # takes the offer held
     (summary,) = await botapi.wait_for_messages(counselor.id)
     assert "Intake summary" in summary["text"]
     assert CONCERN in summary["text"]
@@ -112,9 +147,14 @@ async def test_person_reaches_counselor_and_they_talk_through_the_bot(
     assert answer["text"] == "I'm glad you wrote. What usually goes through your mind at night?"
     assert "Sato" not in answer["text"]
 
-    botapi.send_text(counselor, "/end")
+    botapi.send_text(counselor, "/end")  # without an outcome: asked how it ended
+    (how,) = await botapi.wait_for_messages(counselor.id)
+    assert how["text"].startswith("How did the conversation end?")
+    outcomes = ["resolved", "referred", "person_left", "no_response", "emergency_escalated"]
+    assert options(botapi, how) == [f"close:{outcome}" for outcome in outcomes]
+    botapi.press_button(counselor, how["message_id"], "close:resolved")
     (ended,) = await botapi.wait_for_messages(counselor.id)
-    assert ended["text"] == "You ended the conversation."
+    assert ended["text"] == "You closed the conversation (Resolved)."
     (told,) = await botapi.wait_for_messages(aiko.id)
     assert told["text"].startswith("The counselor has ended this conversation.")
     assert botapi.unread(aiko.id) == [] and botapi.unread(counselor.id) == []
@@ -146,22 +186,27 @@ async def test_two_counselors_asking_next_at_once_only_one_gets_the_person(
     wins = {b.id: 0, c.id: 0}
     for round_ in range(100):
         conversation = Conversation(
-            person_id=f"p{round_}", channel="web", address=f"{round_:032x}", state="concern", lang="en",
+            person_id=f"p{round_}",
+            channel="web",
+            address=f"{round_:032x}",
+            state="concern",
+            lang="en",
             answers={"concern": f"round {round_}"},
         )
         await service.queue.enqueue(conversation, [])
         botapi.send_text(b, "/next")  # both land in one getUpdates batch and race in Redis
         botapi.send_text(c, "/next")
-        (to_b,) = await botapi.wait_for_messages(b.id)
-        (to_c,) = await botapi.wait_for_messages(c.id)
+        to_b = await not_an_offer(botapi, b.id)
+        to_c = await not_an_offer(botapi, c.id)
         replies = ((b.id, to_b), (c.id, to_c))
         got = [cid for cid, m in replies if "Intake summary" in m["text"]]
         empty = [cid for cid, m in replies if m["text"] == "Nobody is waiting right now."]
         assert len(got) == 1 and len(empty) == 1, (round_, to_b["text"], to_c["text"])
         assert f"round {round_}" in (to_b if got[0] == b.id else to_c)["text"]
         wins[got[0]] += 1
-        botapi.send_text(got[0], "/end")
-        await botapi.wait_for_messages(got[0])
+        botapi.send_text(got[0], "/end resolved")
+        ended = await not_an_offer(botapi, got[0])
+        assert ended["text"] == "You closed the conversation (Resolved)."
     assert sum(wins.values()) == 100
     assert await service.queue.waiting() == 0
 
@@ -273,7 +318,7 @@ async def test_a_persons_first_words_never_overtake_the_intake_summary(
     await botapi.wait_for_messages(counselor.id)
     for person in range(3001, 3021):
         await queue_person(botapi, person)
-        await botapi.wait_for_messages(counselor.id)  # "someone is waiting"
+        await offer(botapi, counselor)
         botapi.send_text(counselor, "/next")  # both in one batch: the claim and the words race
         botapi.send_text(person, "Hello? Is anyone there?")
         (first,) = await botapi.wait_for_messages(counselor.id)
@@ -282,6 +327,6 @@ async def test_a_persons_first_words_never_overtake_the_intake_summary(
         while "Hello? Is anyone there?" not in received:  # relayed live, or kept as a note
             received += texts(await botapi.wait_for_messages(counselor.id))
         assert received.count("Hello? Is anyone there?") == 1
-        botapi.send_text(counselor, "/end")
+        botapi.send_text(counselor, "/end resolved")
         (ended,) = await botapi.wait_for_messages(counselor.id)
-        assert ended["text"] == "You ended the conversation."
+        assert ended["text"] == "You closed the conversation (Resolved)."

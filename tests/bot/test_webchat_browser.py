@@ -33,6 +33,18 @@ async def browser() -> AsyncIterator[Browser]:
         await browser.close()
 
 
+async def expect_kept_in_line(page: Page) -> None:
+    """Nobody is online: the person is told so at once, with the services open now, and keeps
+    their place, with the buttons to leave the line or ask for services instead."""
+    bot = page.locator("#log .msg-bot")
+    await expect(bot.nth(-3)).to_contain_text("You are now waiting for a counselor")
+    await expect(bot.nth(-2)).to_contain_text("No counselor is available right now.")
+    await expect(bot.nth(-2)).to_contain_text("0120-279-338")
+    await expect(bot.last).to_contain_text("You keep your place in line")
+    await expect(page.locator(".option[data-id=waiting_services]")).to_be_visible()
+    await expect(page.locator(".option[data-id=waiting_leave]")).to_be_visible()
+
+
 async def open_chat(browser: Browser, url: str) -> Page:
     context = await browser.new_context(locale="en-US", viewport={"width": 390, "height": 844})
     page = await context.new_page()
@@ -57,13 +69,14 @@ async def test_person_on_web_chat_talks_with_a_telegram_counselor(
     await page.locator("#input").fill("Kobe")
     await page.locator("#send").click()
     await page.locator(".option[data-id=help_talk]").click()
-    await expect(log.locator(".msg-bot").last).to_contain_text("You are now waiting for a counselor")
+    await expect_kept_in_line(page)
 
     counselor = botapi.user(COUNSELOR_B, first_name="Sato")
     botapi.send_text(counselor, "/online")
-    (online,) = await botapi.wait_for_messages(counselor.id)
-    assert "People waiting: 1." in online["text"]
-    botapi.send_text(counselor, "/next")
+    online, offer = await botapi.wait_for_messages(counselor.id, count=2)
+    assert "People waiting in your languages: 1." in online["text"]
+    assert offer["text"].startswith("Someone is waiting for you.")
+    botapi.send_text(counselor, "/next")  # takes the offer held
     (summary,) = await botapi.wait_for_messages(counselor.id)
     assert concern in summary["text"]
     await expect(log.locator(".msg-bot").last).to_contain_text("A counselor has joined.")
@@ -84,8 +97,9 @@ async def test_person_on_web_chat_talks_with_a_telegram_counselor(
     (after_reload,) = await botapi.wait_for_messages(counselor.id)
     assert after_reload["text"] == "Still here after the reload."
 
-    botapi.send_text(counselor, "/end")
-    await botapi.wait_for_messages(counselor.id)
+    botapi.send_text(counselor, "/end resolved")
+    (ended,) = await botapi.wait_for_messages(counselor.id)
+    assert ended["text"] == "You closed the conversation (Resolved)."
     await expect(log.locator(".msg-bot").last).to_contain_text("The counselor has ended this conversation.")
 
 
@@ -98,12 +112,14 @@ async def test_console_counselor_takes_a_web_chat_person(browser: Browser, servi
     await person.locator("#send").click()
     await person.locator(".option[data-id=region_skip]").click()
     await person.locator(".option[data-id=help_talk]").click()
-    await expect(person.locator("#log .msg-bot").last).to_contain_text("waiting for a counselor")
+    await expect_kept_in_line(person)
 
     console = await open_chat(browser, f"{service.http_url}/console?key={CONSOLE_KEY}")
     await expect(console.locator("#waiting")).to_have_text("1")
     await console.locator("#online").click()
-    await console.locator("#next").click()
+    offer = console.locator("#log .msg-system").filter(has_text="Someone is waiting for you.")
+    await expect(offer).to_have_count(1)
+    await offer.locator(".option", has_text="Accept").click()
     await expect(console.locator("#summary")).to_contain_text("I haven't left my room in weeks.")
     await expect(person.locator("#log .msg-bot").last).to_contain_text("A counselor has joined.")
     await console.locator("#input").fill("Hello, I'm glad you wrote to us.")
@@ -114,4 +130,10 @@ async def test_console_counselor_takes_a_web_chat_person(browser: Browser, servi
     await person.locator("#send").click()
     await expect(console.locator("#log .msg-person .msg-text").last).to_have_text("Thanks.")
     await console.locator("#end").click()
+    how = console.locator("#log .msg-system").filter(has_text="How did the conversation end?")
+    await expect(how.locator(".option")).to_have_count(5)
+    await how.locator(".option[data-id='close:resolved']").click()
+    await expect(console.locator("#log .msg-system").last).to_have_text(
+        "You closed the conversation (Resolved)."
+    )
     await expect(person.locator("#log .msg-bot").last).to_contain_text("The counselor has ended")

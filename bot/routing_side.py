@@ -1,0 +1,236 @@
+"""The routing side of the dispatcher: putting people in line, offers, waiting news, vanished
+counselors.
+
+The decisions are routing/'s (Lua, atomic, any number of processes); this module tells people and
+counselors what was decided, in their language. A person is never left without an answer: queued
+and told their place, or told at once that no one can serve them now, with services open now.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import UTC, datetime
+
+from bot.channels.base import Outgoing
+from bot.delivery import Delivery
+from bot.summary import IntakeSummary
+from flows.intake import IntakeFlow
+from flows.messages import Reply
+from routing import keys
+from routing.availability import Availability, minutes_label
+from routing.conversations import CLOSED, QUEUED, Conversation, Entry
+from routing.organizations import Organizations
+from routing.queue import Offer, Preferences, Queue
+
+logger = logging.getLogger(__name__)
+
+WAITING_OPTIONS = ("waiting_services", "waiting_leave")
+NEWS_EVERY = 180.0  # seconds between two updates of one person's place, at most
+NEWS_DEPTH = 200  # people at the head of each line who get news of their place
+OFFER_ACCEPT = "offer_accept:"
+OFFER_DECLINE = "offer_decline:"
+STILL_HERE = "still_here"
+
+
+class RoutingSide(Delivery):
+    """Queue people, make and send offers, keep waiting people informed, reap silent counselors."""
+
+    queue: Queue
+    availability: Availability
+    organizations: Organizations
+    summary: IntakeSummary
+    flow: IntakeFlow
+    continuity_seconds: float
+
+    async def queue_person(
+        self, conversation: Conversation, replies: list[Reply], said: Entry | None, prompt_key: str
+    ) -> None:
+        """The intake hands the person to a counselor. If a team for their language is open with
+        someone online, they join the line and learn their place; if not, the very reply says so,
+        with the services open now, and they keep their place only when a team opens soon."""
+        opening = await self.availability.opening(conversation.lang)
+        if not opening.serving:
+            services = self.flow.safety.lines("high", conversation.categories, conversation.lang)
+            closed_now = Reply("waiting-closed-now", {"services": services})
+            await self.redis_count("fallback:shown")
+            if opening.opens_at is None:  # not kept in line: the prompt's "you are in line" goes
+                conversation.state = CLOSED
+                kept = [reply for reply in replies if reply.key != prompt_key]  # e.g. the crisis lines
+                await self._say(
+                    conversation, [*kept, closed_now, Reply("waiting-none-soon")], save=True, said=said
+                )
+                logger.info("no team open person=%s lang=%s", conversation.person_id, conversation.lang)
+                return
+            if opening.opens_at <= datetime.now(UTC):  # open, but nobody online yet
+                keep = Reply("waiting-unstaffed", options=WAITING_OPTIONS)
+            else:
+                opens = self._clock(opening.opens_at, conversation.lang)
+                keep = Reply("waiting-keep", {"opens": opens}, options=WAITING_OPTIONS)
+            replies = [*replies, closed_now, keep]
+        rendered = self._render(conversation.lang, replies)
+        await self.queue.enqueue(
+            conversation, [said, *rendered] if said else rendered, await self._preferences(conversation)
+        )
+        await self._deliver(conversation, rendered)
+        logger.info(
+            "queued person=%s ticket=%s risk=%s serving=%s",
+            conversation.person_id,
+            conversation.ticket_id,
+            conversation.risk,
+            opening.serving,
+        )
+        if opening.serving:
+            await self.tell_place(conversation)
+        await self.route()
+
+    async def _preferences(self, conversation: Conversation) -> Preferences:
+        """Region for skills; the previous counselor and organization if they came back lately."""
+        fields = await self.conversations.redis.hmget(
+            keys.conversation(conversation.person_id), ["last_counselor", "last_org", "last_closed_at"]
+        )
+        last_counselor, last_org, closed_at = fields
+        recent = bool(closed_at) and time.time() - float(closed_at) <= self.continuity_seconds
+        return Preferences(
+            prefecture=conversation.answers.get("prefecture", ""),
+            counselor_id=(last_counselor or "") if recent else "",
+            org=(last_org or "") if recent else "",
+        )
+
+    def _clock(self, at: datetime, lang: str) -> str:
+        """An opening time as a person reads it, in the team's time zone (Japan for now)."""
+        local = at.astimezone(self.organizations.teams[0].hours.time_zone)
+        key = "clock-today" if local.date() == datetime.now(local.tzinfo).date() else "clock-tomorrow"
+        return self.catalog.text(lang, key, time=local.strftime("%H:%M"))
+
+    async def tell_place(self, conversation: Conversation) -> None:
+        """Tell a waiting person their place and an honest estimate; remember what was said."""
+        ahead = await self.queue.ahead(conversation.ticket_id)
+        if ahead is None:
+            return
+        seconds = await self.availability.estimate_seconds(conversation.lang, ahead)
+        if seconds is None:
+            reply = Reply("waiting-place-unknown", {"position": ahead + 1}, options=WAITING_OPTIONS)
+        else:
+            params = {"position": ahead + 1, "minutes": minutes_label(seconds)}
+            reply = Reply("waiting-place", params, options=WAITING_OPTIONS)
+        await self.conversations.redis.hset(
+            keys.ticket(conversation.ticket_id), mapping={"told_ahead": ahead, "told_at": repr(time.time())}
+        )
+        await self._say(conversation, [reply])
+
+    async def waiting_news(self) -> None:
+        """News for people whose place moved a lot since they were last told (never spam)."""
+        now = time.time()
+        for lang in self.queue.languages:
+            line = await self.conversations.redis.zrange(keys.queue(lang), 0, NEWS_DEPTH - 1)
+            for ahead, ticket_id in enumerate(line):
+                told = await self.conversations.redis.hmget(
+                    keys.ticket(ticket_id), ["told_ahead", "told_at", "person_id"]
+                )
+                if told[0] is None or now - float(told[1] or 0) < NEWS_EVERY:
+                    continue
+                told_ahead = int(told[0])
+                if told_ahead - ahead < max(2, told_ahead // 2):
+                    continue
+                async with self._locks.hold(told[2]):
+                    conversation = await self.conversations.get(told[2])
+                    if conversation and conversation.state == QUEUED and conversation.ticket_id == ticket_id:
+                        await self.tell_place(conversation)
+
+    async def leave_line(self, conversation: Conversation, option: str) -> None:
+        """A waiting person leaves the line, or asks for services instead of waiting."""
+        services = option == "waiting_services"
+        outcome = "referred" if services else "person_left"
+        previous, counselor_id = await self.queue.close(conversation.person_id, outcome)
+        if counselor_id:  # a counselor took them just before the tap: they must know
+            await self._counselor_says(counselor_id, "counselor-person-left")
+        conversation.state = CLOSED
+        if services:
+            lines = self.flow.safety.lines("high", conversation.categories, conversation.lang)
+            await self._say(conversation, [Reply("waiting-services", {"services": lines})])
+        else:
+            await self._say(conversation, [Reply("waiting-left")])
+        logger.info("left the line person=%s services=%s", conversation.person_id, services)
+
+    async def _labelled(self, counselor_id: str, conversation: Conversation, text: str) -> str:
+        """A person's words as their counselor sees them: marked with the ticket when the counselor
+        holds several conversations, so nobody answers the wrong person."""
+        held = await self.presence.get(counselor_id)
+        return f"[{conversation.ticket_id}] {text}" if len(held.connected) > 1 else text
+
+    async def redis_count(self, name: str) -> None:
+        await self.conversations.redis.hincrby(keys.metrics(), name, 1)
+
+    # ---- offers ----------------------------------------------------------------------------
+
+    async def route(self) -> None:
+        """Make every offer that can be made now, and put each before its counselor. Never fails
+        its caller: what is not offered now is offered on the next round."""
+        try:
+            offers = await self.queue.match()
+        except Exception:
+            logger.exception("matching failed")
+            return
+        for offer in offers:
+            try:
+                await self._send_offer(offer)
+            except Exception:  # unreachable: the offer times out and passes to the next counselor
+                logger.exception("offer not delivered ticket=%s counselor=%s", *offer[:2])
+
+    async def _send_offer(self, offer: Offer) -> None:
+        conversation = await self.conversations.get(offer.person_id)
+        if conversation is None:
+            return
+        lang = self._counselor_lang(offer.counselor_id)
+        text = self.catalog.text
+        region = conversation.answers.get("prefecture", "")
+        body = text(
+            lang,
+            "counselor-offer",
+            risk=text(lang, f"risk-{conversation.risk}"),
+            categories=self.summary.categories(conversation, lang),
+            language=text(lang, f"language-name-{conversation.lang}"),
+            region=region or text(lang, "summary-none"),
+            seconds=int(self.queue.offer_seconds),
+        )
+        options = (
+            (OFFER_ACCEPT + offer.ticket_id, text(lang, "option-offer_accept")),
+            (OFFER_DECLINE + offer.ticket_id, text(lang, "option-offer_decline")),
+        )
+        await self._to_counselor(offer.counselor_id, [Outgoing(body, role="system", options=options)])
+        logger.info("offered ticket=%s counselor=%s", offer.ticket_id, offer.counselor_id)
+
+    async def expire_offers(self) -> None:
+        """Pass on offers nobody answered; their counselors are paused, and told so."""
+        for offer in await self.queue.expire_offers():
+            logger.info("offer missed ticket=%s counselor=%s", offer.ticket_id, offer.counselor_id)
+            await self._counselor_says(offer.counselor_id, "counselor-offer-missed")
+
+    # ---- presence --------------------------------------------------------------------------
+
+    async def reap_silent(self, timeout: float) -> None:
+        """Counselors silent past the timeout go offline; their people go back to the front of
+        their band and are told (safety invariant 5). Those silent for two thirds of it are asked
+        whether they are still there, once."""
+        now = time.time()
+        cutoff = now - timeout
+        for counselor_id in await self.presence.silent_since(cutoff):
+            returned = await self.queue.vanish(counselor_id, cutoff)
+            if returned is None:
+                continue
+            logger.info("counselor vanished counselor=%s returned=%d", counselor_id, len(returned))
+            for ticket in returned:
+                if ticket.was == "connected":
+                    async with self._locks.hold(ticket.person_id):
+                        conversation = await self.conversations.get(ticket.person_id)
+                        if conversation is not None and conversation.state == QUEUED:
+                            await self._say(conversation, [Reply("waiting-requeued")])
+            await self._counselor_says(counselor_id, "counselor-vanished", minutes=int(timeout // 60))
+        for counselor_id in await self.presence.silent_since(now - timeout * 2 / 3):
+            if await self.presence.warn_once(counselor_id):
+                text = self.catalog.text
+                lang = self._counselor_lang(counselor_id)
+                options = ((STILL_HERE, text(lang, "option-still_here")),)
+                message = Outgoing(text(lang, "counselor-still-there"), role="system", options=options)
+                await self._to_counselor(counselor_id, [message])

@@ -1,0 +1,262 @@
+"""Routing end to end through the local Bot API server: off-hours fallback, a counselor who
+vanishes, offers passed on (declined, missed), a warm transfer, and closing with an outcome.
+Real python-telegram-bot client, real Redis, real Lua."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import yaml
+from aiohttp import ClientSession
+
+from bot.service import Service
+from bot.settings import Settings
+from bot.testing.botapi import LocalBotApi
+from bot.testing.botapi_wire import TgUser
+from routing import keys
+from tests.conftest import COUNSELOR_B, COUNSELOR_C
+
+YORISOI = "0120-279-338"  # よりそいホットライン, open 24 hours (flows/data/crisis_resources.yaml)
+CONCERN = "I moved to Osaka for work last year and I have nobody to talk to. Evenings are the worst."
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def organizations(tmp_path: Path, hours: object) -> Path:
+    """An organizations file with one team, open as `hours` says."""
+    path = tmp_path / "organizations.yaml"
+    team = {"id": "desk", "name": {"ja": "相談窓口", "en": "Desk"}, "languages": ["ja", "en"]}
+    team.update(categories="all", regions=["national"], capacity=1, hours=hours)
+    org = {"id": "city", "name": {"ja": "市", "en": "City"}, "teams": [team]}
+    path.write_text(yaml.safe_dump({"organizations": [org]}, allow_unicode=True))
+    return path
+
+
+async def read_until(botapi: LocalBotApi, chat_id: int, done: Callable[[dict], bool]) -> list[dict]:
+    """Every message the chat receives up to and including the first for which `done` holds."""
+    seen: list[dict] = []
+    while not seen or not done(seen[-1]):
+        seen += await botapi.wait_for_messages(chat_id)
+    return seen
+
+
+def has_button(prefix: str) -> Callable[[dict], bool]:
+    return lambda message: any(option.startswith(prefix) for _, option in LocalBotApi.buttons(message))
+
+
+async def to_the_queue(botapi: LocalBotApi, user_id: int, concern: str = CONCERN) -> list[dict]:
+    """A person goes through the intake in English and asks to talk; the reply to that tap."""
+    person = botapi.user(user_id, first_name="Aiko", language_code="en")
+    botapi.send_text(person, "/start")
+    (welcome,) = await botapi.wait_for_messages(user_id)
+    botapi.press_button(person, welcome["message_id"], "consent")
+    (language,) = await botapi.wait_for_messages(user_id)
+    botapi.press_button(person, language["message_id"], "lang_en")
+    await botapi.wait_for_messages(user_id)
+    botapi.send_text(person, concern)
+    await botapi.wait_for_messages(user_id)
+    botapi.send_text(person, "Osaka")
+    (help_mode,) = await botapi.wait_for_messages(user_id)
+    botapi.press_button(person, help_mode["message_id"], "help_talk")
+    return await read_until(
+        botapi, user_id, lambda m: bool(LocalBotApi.buttons(m)) or "write here again" in m["text"]
+    )
+
+
+async def online(botapi: LocalBotApi, user_id: int) -> TgUser:
+    counselor = botapi.user(user_id, first_name="Sato")
+    botapi.send_text(counselor, "/online")
+    (reply,) = await botapi.wait_for_messages(user_id)
+    assert "You are online" in reply["text"]
+    return counselor
+
+
+async def accept_offer(botapi: LocalBotApi, counselor: TgUser) -> dict:
+    """The counselor's next offer, accepted; the intake summary they then see."""
+    offer = (await read_until(botapi, counselor.id, has_button("offer_accept:")))[-1]
+    accept = next(option for _, option in botapi.buttons(offer) if option.startswith("offer_accept:"))
+    botapi.press_button(counselor, offer["message_id"], accept)
+    (summary,) = await botapi.wait_for_messages(counselor.id)
+    assert "Intake summary" in summary["text"]
+    return offer
+
+
+async def test_with_every_team_closed_the_reply_that_would_queue_gives_the_services_open_now(
+    botapi: LocalBotApi, settings: Settings, start_service: Callable, tmp_path: Path
+) -> None:
+    settings.organizations_file = organizations(tmp_path, {"everyday": "closed"})
+    service: Service = await start_service()
+
+    reply = await to_the_queue(botapi, 3001)
+
+    text = "\n".join(message["text"] for message in reply)
+    assert "No counselor is available right now" in reply[0]["text"]
+    assert YORISOI in reply[0]["text"]  # a 24-hour line, open now, in the very reply
+    assert "No team opens in the next hours" in text
+    person_id = service.dispatcher.pseudonymizer.person_id("telegram", "3001")
+    assert (await service.conversations.get(person_id)).state == "closed"
+    assert await service.queue.waiting() == 0
+
+
+async def test_when_a_team_opens_soon_the_person_is_told_when_and_keeps_a_place(
+    botapi: LocalBotApi, settings: Settings, start_service: Callable, tmp_path: Path
+) -> None:
+    opens = datetime.now(ZoneInfo("Asia/Tokyo")) + timedelta(minutes=40)
+    span = f"{opens:%H:%M}-{opens + timedelta(hours=2):%H:%M}"
+    settings.organizations_file = organizations(tmp_path, {DAYS[opens.weekday()]: [span]})
+    service: Service = await start_service()
+
+    reply = await to_the_queue(botapi, 3002)
+
+    text = "\n".join(message["text"] for message in reply)
+    assert "No counselor is available right now" in text and YORISOI in text
+    assert (
+        f"A team opens {'today' if opens.date() == datetime.now(opens.tzinfo).date() else 'tomorrow'}" in text
+    )
+    assert f"{opens:%H:%M}" in text
+    assert {option for _, option in botapi.buttons(reply[-1])} == {"waiting_services", "waiting_leave"}
+    assert await service.queue.waiting("en") == 1
+
+    botapi.press_button(3002, reply[-1]["message_id"], "waiting_services")
+    (services,) = await botapi.wait_for_messages(3002)
+    assert YORISOI in services["text"] and "You have left the line" in services["text"]
+    assert await service.queue.waiting() == 0
+    assert await service.redis.hget(keys.metrics(), "outcome:referred") == "1"
+
+
+async def test_a_counselor_who_vanishes_gives_the_person_back_to_the_front_of_their_band(
+    botapi: LocalBotApi, settings: Settings, start_service: Callable
+) -> None:
+    settings.heartbeat_seconds = 3
+    service: Service = await start_service()
+    gone = await online(botapi, COUNSELOR_B)
+    await to_the_queue(botapi, 3003)
+    await accept_offer(botapi, gone)
+    botapi.send_text(3003, "Thank you for answering. Tonight was hard again.")
+    await botapi.wait_for_messages(3003)  # "A counselor has joined"
+    await botapi.wait_for_messages(COUNSELOR_B)  # the words reach the counselor
+    last_sign = time.monotonic()
+    # Someone else of the same band arrives while the counselor is still there.
+    await to_the_queue(botapi, 3004, "I feel alone since my mother died. Nobody calls me.")
+
+    # The counselor says nothing more: their person is told, within the heartbeat timeout.
+    await read_until(botapi, 3003, lambda m: "back at the front of the line" in m["text"])
+    assert time.monotonic() - last_sign <= settings.heartbeat_seconds + 2.5
+    sent_to_b = [message["text"] for message in botapi.sent(COUNSELOR_B)]
+    assert any("Are you still there?" in text for text in sent_to_b)
+    await read_until(botapi, COUNSELOR_B, lambda m: "you were set offline" in m["text"])
+    person_a = service.dispatcher.pseudonymizer.person_id("telegram", "3003")
+    assert (await service.conversations.get(person_a)).state == "queued"
+
+    # The next counselor is offered the person who was cut off, before the one who came later,
+    # and sees what was said before, so nobody has to repeat themselves.
+    counselor_c = await online(botapi, COUNSELOR_C)
+    offer = await accept_offer(botapi, counselor_c)
+    ticket_a = (await service.conversations.get(person_a)).ticket_id
+    assert any(option == f"offer_accept:{ticket_a}" for _, option in botapi.buttons(offer))
+    history = [m["text"] for m in await botapi.wait_for_messages(COUNSELOR_C, count=3)]
+    assert "Thank you for answering. Tonight was hard again." in history
+
+
+async def test_an_offer_passed_on_and_one_missed_go_to_the_next_counselor_and_keep_the_place(
+    botapi: LocalBotApi, settings: Settings, start_service: Callable
+) -> None:
+    settings.offer_seconds = 2
+    service: Service = await start_service()
+    counselor_b = await online(botapi, COUNSELOR_B)  # idle longest: offered first
+    await online(botapi, COUNSELOR_C)
+    await to_the_queue(botapi, 3005)
+
+    offer_b = (await read_until(botapi, COUNSELOR_B, has_button("offer_decline:")))[-1]
+    decline = next(option for _, option in botapi.buttons(offer_b) if option.startswith("offer_decline:"))
+    botapi.press_button(counselor_b, offer_b["message_id"], decline)
+    assert "Passed on" in (await botapi.wait_for_messages(COUNSELOR_B))[0]["text"]
+
+    # C is offered it next, says nothing, and is paused when the offer times out.
+    await read_until(botapi, COUNSELOR_C, has_button("offer_accept:"))
+    missed = await read_until(botapi, COUNSELOR_C, lambda m: "You missed an offer" in m["text"])
+    assert missed
+    assert (await service.presence.get("c-c")).status == "paused"
+
+    # Nobody else may be offered it; B, who passed, can still take it themselves.
+    botapi.send_text(counselor_b, "/next")
+    (summary,) = await botapi.wait_for_messages(COUNSELOR_B)
+    assert "Intake summary" in summary["text"]
+    joined = (await read_until(botapi, 3005, lambda m: "A counselor has joined" in m["text"]))[-1]
+    assert joined
+
+
+async def test_a_warm_transfer_shows_the_new_counselor_the_note_and_the_conversation(
+    botapi: LocalBotApi, service: Service
+) -> None:
+    counselor_b = await online(botapi, COUNSELOR_B)
+    await to_the_queue(botapi, 3006)
+    await accept_offer(botapi, counselor_b)
+    await botapi.wait_for_messages(3006)  # joined
+    botapi.send_text(3006, "My boss shouts at me every day and I can't sleep.")
+    await botapi.wait_for_messages(COUNSELOR_B)
+    counselor_c = await online(botapi, COUNSELOR_C)
+
+    botapi.send_text(counselor_b, "/transfer c-c Work harassment; she prefers gentle questions")
+
+    (done,) = await botapi.wait_for_messages(COUNSELOR_B)
+    assert "Passed to c-c" in done["text"]
+    told = await read_until(botapi, 3006, lambda m: "passing you to a colleague" in m["text"])
+    assert told
+    received = [
+        m["text"] for m in await read_until(botapi, COUNSELOR_C, lambda m: "boss shouts" in m["text"])
+    ]
+    assert any("Work harassment; she prefers gentle questions" in text for text in received)
+    assert any("Intake summary" in text for text in received)
+    botapi.send_text(counselor_c, "Hello, I'm here now. I read what you wrote.")
+    words = (await read_until(botapi, 3006, lambda m: "I read what you wrote" in m["text"]))[-1]
+    assert words
+    assert (await service.presence.get("c-b")).holds == {}
+
+
+async def test_closing_asks_for_an_outcome_and_counts_it(botapi: LocalBotApi, service: Service) -> None:
+    counselor_b = await online(botapi, COUNSELOR_B)
+    await to_the_queue(botapi, 3007)
+    await accept_offer(botapi, counselor_b)
+
+    botapi.send_text(counselor_b, "/end")
+    (ask,) = await botapi.wait_for_messages(COUNSELOR_B)
+    outcomes = ("resolved", "referred", "person_left", "no_response", "emergency_escalated")
+    assert {option for _, option in botapi.buttons(ask)} == {f"close:{outcome}" for outcome in outcomes}
+    assert (await service.presence.get("c-b")).connected  # nothing closed before the answer
+
+    botapi.press_button(counselor_b, ask["message_id"], "close:referred")
+    (closed,) = await botapi.wait_for_messages(COUNSELOR_B)
+    assert "Referred to a service" in closed["text"]
+    await read_until(botapi, 3007, lambda m: "The counselor has ended this conversation" in m["text"])
+    async with ClientSession() as http, http.get(f"{service.http_url}/metrics") as response:
+        body = await response.text()
+    assert 'tsunagari_closed_total{outcome="referred"} 1' in body
+    assert 'tsunagari_routing_events_total{type="offered"} 1' in body
+
+
+async def test_a_returning_person_is_offered_to_their_previous_counselor_when_free(
+    botapi: LocalBotApi, service: Service
+) -> None:
+    counselor_c = await online(botapi, COUNSELOR_C)
+    counselor_b = await online(botapi, COUNSELOR_B)
+    await to_the_queue(botapi, 3008, "My husband passed away in spring and the house is so quiet.")
+    await accept_offer(botapi, counselor_c)  # C takes the first person
+    await to_the_queue(botapi, 3009)
+    await accept_offer(botapi, counselor_b)  # B takes the second
+    botapi.send_text(counselor_c, "/end resolved")  # C is free first: idle the longest
+    await read_until(botapi, COUNSELOR_C, lambda m: "You closed the conversation" in m["text"])
+    botapi.send_text(counselor_b, "/end resolved")
+    await read_until(botapi, COUNSELOR_B, lambda m: "You closed the conversation" in m["text"])
+
+    await read_until(botapi, 3009, lambda m: "The counselor has ended this conversation" in m["text"])
+
+    # The second person comes back: C has been free longer, but B is who they talked with.
+    await to_the_queue(botapi, 3009, "It's me again. I tried what we talked about, it helped a little.")
+
+    offer = await accept_offer(botapi, counselor_b)
+    assert offer
+    assert not [m for m in botapi.unread(COUNSELOR_C) if botapi.buttons(m)]
