@@ -7,9 +7,11 @@ import asyncio
 import contextlib
 import io
 import logging
+import math
 import secrets
 import signal
 import sys
+import tempfile
 from importlib import resources
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from bot.redis_server import EmbeddedRedisError
 from bot.settings import Settings, SettingsError, load_settings
 from flows.spec import FlowError
 from flows.triage import TriageError
+from routing.erlang import erlang_c, mean_wait
 from routing.organizations import Organizations, OrganizationsError
 
 logger = logging.getLogger("tsunagari")
@@ -83,6 +86,16 @@ def _parser() -> argparse.ArgumentParser:
 
     listing = counselor_commands.add_parser("list", help="list registered counselors")
     listing.set_defaults(func=_counselor_list)
+
+    simulate = commands.add_parser(
+        "simulate", help="run people and counselors through the routing engine; compare with Erlang C"
+    )
+    simulate.add_argument("--counselors", type=int, default=3, help="counselors online (default 3)")
+    simulate.add_argument("--arrivals-per-hour", type=float, default=6.0, help="people per hour (default 6)")
+    simulate.add_argument("--handle-minutes", type=float, default=20.0, help="mean conversation length")
+    simulate.add_argument("--people", type=int, default=5000, help="people to simulate (default 5000)")
+    simulate.add_argument("--seed", type=int, default=1, help="random seed (same seed, same run)")
+    simulate.set_defaults(func=_simulate)
 
     orgs = commands.add_parser("organizations", help="check the organizations file (teams, hours)")
     orgs_commands = orgs.add_subparsers(required=True, metavar="ACTION")
@@ -205,6 +218,60 @@ def _counselor_list(args: argparse.Namespace, settings: Settings) -> int:
         console = "yes" if counselor.console_key else "no"
         print(f"{counselor.id}\t{counselor.name}\ttelegram={telegram}\tconsole={console}")
     return 0
+
+
+def _simulate(args: argparse.Namespace, settings: Settings) -> int:
+    """An M/M/c experiment through the real engine, on a private Redis; staffing from Erlang C."""
+    counselors = args.counselors
+    if counselors < 1 or args.people < 1 or args.arrivals_per_hour <= 0 or args.handle_minutes <= 0:
+        print("error: counselors and people must be at least 1, rates above 0", file=sys.stderr)
+        return 2
+    lam, mu = args.arrivals_per_hour / 60, 1 / args.handle_minutes  # per minute
+    load = args.arrivals_per_hour * args.handle_minutes / 60  # erlangs (not λ/μ: no rounding error)
+    enough = math.floor(load) + 1
+    if load >= counselors:
+        print(f"error: {load:.2f} erlangs of work: the line grows without end below {enough} counselors",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    waits = asyncio.run(_simulated_waits(counselors, lam, mu, args.people, args.seed))
+    measured = waits[len(waits) // 10 :]  # the first tenth meets an empty line, not the steady state
+    share = sum(wait > 0 for wait in measured) / len(measured)
+    mean = sum(measured) / len(measured)
+    print(
+        f"{counselors} counselors, {args.arrivals_per_hour:g} people/hour, {args.handle_minutes:g} min each"
+    )
+    print(f"load {load:.2f} erlangs ({load / counselors:.0%} busy), {len(waits):,} people through the engine")
+    print(f"{'':24}{'measured':>10}{'Erlang C':>10}")
+    print(f"{'share who wait':24}{share:>10.1%}{erlang_c(counselors, load):>10.1%}")
+    print(f"{'mean wait (min)':24}{mean:>10.1f}{mean_wait(counselors, lam, mu):>10.1f}")
+    print(f"\nstaffing (Erlang C)\n{'counselors':>10}{'share who wait':>16}{'mean wait (min)':>17}")
+    for staff in range(enough, max(counselors, enough) + 3):
+        print(f"{staff:>10}{erlang_c(staff, load):>16.1%}{mean_wait(staff, lam, mu):>17.1f}")
+    return 0
+
+
+async def _simulated_waits(counselors: int, lam: float, mu: float, people: int, seed: int) -> list[float]:
+    """Run the simulation on a private, temporary embedded Redis (never the service's data)."""
+    from redis.asyncio import Redis
+
+    from bot.redis_server import EmbeddedRedis
+    from routing.conversations import Conversations
+    from routing.presence import Presence
+    from routing.queue import Queue
+    from routing.scripts import Scripts
+    from routing.simulation import simulate
+
+    with tempfile.TemporaryDirectory(prefix="tsunagari-simulate-") as folder:
+        server = EmbeddedRedis(Path(folder))
+        redis = Redis.from_url(await server.start(), decode_responses=True)
+        try:
+            scripts = Scripts(redis)
+            conversations = Conversations(redis, scripts, 3600)
+            queue = Queue(redis, scripts, conversations, ("ja",))
+            return await simulate(queue, Presence(redis, scripts), counselors, lam, mu, people, seed)
+        finally:
+            await redis.aclose()
+            await server.stop()
 
 
 def _organizations_check(args: argparse.Namespace, settings: Settings) -> int:

@@ -1,14 +1,14 @@
 """The routing engine against queueing theory: with c counselors, people wait as in an M/M/c queue.
 
-A discrete-event simulation in virtual time drives the real engine on the real Redis: people arrive
-as a Poisson process (rate λ), each conversation lasts an exponential time (mean 1/μ), c counselors
-of one team speak the one language, capacity 1. The engine alone decides who is served next: on
-each arrival and each departure the test calls `queue.match()` and accepts every offer at once.
-(Offers + accept rather than pulls by idle counselors: it exercises match, the offer bookkeeping
-and accept, which a pull skips.) The engine stamps real time; the test keeps its own virtual clock
-and measures waits on it: a person's wait is the virtual time of their connection minus the
-virtual time of their arrival. The measured share of people who wait, P(wait > 0), and their mean
-wait must both be within 10% of Erlang C (routing/erlang.py).
+A discrete-event simulation in virtual time (routing/simulation.py, also `tsunagari simulate`)
+drives the real engine on the real Redis: people arrive as a Poisson process (rate λ), each
+conversation lasts an exponential time (mean 1/μ), c counselors of one team speak the one
+language, capacity 1. The engine alone decides who is served next: on each arrival and each
+departure it calls `queue.match()` and accepts every offer at once. (Offers + accept rather than
+pulls by idle counselors: it exercises match, the offer bookkeeping and accept, which a pull
+skips.) A person's wait is the virtual time of their connection minus that of their arrival.
+The measured share of people who wait, P(wait > 0), and their mean wait must both be within 10%
+of Erlang C (routing/erlang.py).
 
 Why c = 2 and ρ = 0.5 (and not c = 3, ρ = 0.7): a mean of waits is a mean of strongly correlated
 samples (one long busy period delays many people), so its spread shrinks slowly. An exact FIFO
@@ -28,15 +28,14 @@ them on close, loses nobody), not first come first served; test_queue.py checks 
 
 from __future__ import annotations
 
-import heapq
-import random
 import statistics
 
 import pytest
 
 from routing.erlang import erlang_c, mean_wait
+from routing.simulation import simulate
 
-from .conftest import Routing, Team, enqueue, online
+from .conftest import Routing
 
 SEED = 20240611
 COUNSELORS = 2
@@ -48,54 +47,11 @@ TOLERANCE = 0.10
 BATCHES = 50  # batch means: the spread of consecutive batch averages estimates the standard error
 
 
-async def simulate(routing: Routing, counselors: int, lam: float, mu: float, people: int) -> list[float]:
-    """Run the M/M/c experiment on the engine; the virtual wait of every person, in arrival order."""
-    ids = [f"c{n}" for n in range(counselors)]
-    await online(routing, *ids, team=Team(id="org/ja", languages=("ja",)))
-    gaps = random.Random(SEED)  # one stream per quantity: who is served first never shifts them
-    lengths = random.Random(SEED + 1)
-    arrived: list[float] = []
-    length: list[float] = []
-    waits: dict[str, float] = {}
-    talking: set[str] = set()
-    # (virtual time, tie-break, counselor ('' for an arrival), person)
-    events: list[tuple[float, int, str, str]] = [(gaps.expovariate(lam), 0, "", "p0")]
-    tick = 1
-
-    async def offer_and_accept(now: float) -> None:
-        nonlocal tick
-        for offer in await routing.queue.match():
-            assert offer.counselor_id not in talking, "an offer to a counselor who is talking"
-            claim = await routing.queue.accept(offer.counselor_id, offer.ticket_id)
-            assert claim.person_id == offer.person_id
-            talking.add(offer.counselor_id)
-            number = int(claim.person_id[1:])
-            waits[claim.person_id] = now - arrived[number]
-            heapq.heappush(events, (now + length[number], tick, offer.counselor_id, claim.person_id))
-            tick += 1
-
-    while events:
-        now, _, counselor_id, person_id = heapq.heappop(events)
-        if counselor_id:
-            closed = await routing.queue.close(person_id, "resolved", counselor_id=counselor_id)
-            assert closed == ("connected", counselor_id)
-            talking.discard(counselor_id)
-        else:
-            arrived.append(now)
-            length.append(lengths.expovariate(mu))
-            if len(arrived) < people:
-                heapq.heappush(events, (now + gaps.expovariate(lam), tick, "", f"p{len(arrived)}"))
-                tick += 1
-            await enqueue(routing, person_id, lang="ja")
-        await offer_and_accept(now)
-    assert await routing.queue.waiting() == 0
-    return [waits[f"p{n}"] for n in range(people)]
-
-
 @pytest.mark.timeout(600)  # ~50 s on 2 shared cores; ~90 s with other test runs beside it
 async def test_waits_match_erlang_c(routing: Routing) -> None:
     lam = RHO * COUNSELORS * MU
-    waits = (await simulate(routing, COUNSELORS, lam, MU, WARM_UP + MEASURED))[WARM_UP:]
+    waits = await simulate(routing.queue, routing.presence, COUNSELORS, lam, MU, WARM_UP + MEASURED, SEED)
+    waits = waits[WARM_UP:]
 
     share_waiting = sum(wait > 0 for wait in waits) / len(waits)
     mean = statistics.fmean(waits)
