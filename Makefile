@@ -40,3 +40,4 @@ clean:
 bench: $(STAMP)
 	$(VENV)/bin/python bench/triage_bench.py
 	$(VENV)/bin/python bench/intake_bench.py
+	$(VENV)/bin/python bench/routing_bench.py

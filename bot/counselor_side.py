@@ -8,6 +8,7 @@ Commands: /online /offline /next /end [outcome [note]] /transfer <counselor|org/
 from __future__ import annotations
 
 import logging
+import time
 
 from bot.channels.base import Outgoing
 from bot.counselors import Counselor
@@ -31,6 +32,7 @@ from routing.queue import OUTCOMES, Claim
 logger = logging.getLogger(__name__)
 
 CLOSE = "close:"
+LINE_SHOWN = 10  # tickets per language a supervisor sees with /queue
 REFUSALS = {
     CounselorOffline: "counselor-target-offline",
     CounselorFull: "counselor-target-full",
@@ -76,6 +78,8 @@ class CounselorSide(RoutingSide):
             await self._switch(counselor, message)
         elif command == "assign" and counselor.supervisor:
             await self._assign(counselor, message, words)
+        elif command == "queue" and counselor.supervisor:
+            await self._show_line(counselor, message)
         else:  # /start, /help and unknown commands
             await self._reply(message, counselor.lang, [Reply("counselor-help")])
 
@@ -243,6 +247,11 @@ class CounselorSide(RoutingSide):
             await self._reply(message, counselor.lang, [Reply("counselor-assign-usage")])
             return
         ticket_id, counselor_id = words
+        mine, target = self.team_of(counselor), self.counselors.get(counselor_id)
+        theirs = self.team_of(target) if target else None
+        if mine is None or theirs is None or mine.org != theirs.org:  # supervisors lead their own org
+            await self._reply(message, counselor.lang, [Reply("counselor-assign-other-org")])
+            return
         try:
             claim = await self.queue.assign(ticket_id, counselor_id)
         except RoutingError as exc:
@@ -255,6 +264,20 @@ class CounselorSide(RoutingSide):
         )
         target = await self.presence.get(counselor_id)
         await self._connected(counselor_id, claim, target.channel, target.address)
+
+    async def _show_line(self, counselor: Counselor, message: Message) -> None:
+        """/queue: the head of each line for a supervisor (ids, bands, waits; no person data)."""
+        lang, text = counselor.lang, self.catalog.text
+        rows = []
+        for line_lang in self.queue.languages:
+            for ticket in await self.queue.head(line_lang, LINE_SHOWN):
+                minutes = max(0, int((time.time() - float(ticket["created_at"])) // 60))
+                categories = ", ".join(text(lang, f"category-{c}") for c in ticket["categories"]) or "-"
+                risk = text(lang, f"risk-{ticket['risk']}")
+                waited = text(lang, "duration-minutes", minutes=minutes)
+                rows.append(f"{ticket['id']} · {risk} · {line_lang} · {waited} · {categories}")
+        reply = Reply("counselor-line", {"rows": "\n".join(rows)}) if rows else Reply("counselor-queue-empty")
+        await self._reply(message, lang, [reply])
 
     async def _switch(self, counselor: Counselor, message: Message) -> None:
         """Move the counselor's words to their next conversation (when they hold several)."""

@@ -132,7 +132,7 @@ counselor-help =
     /end [outcome] [note]: close the current conversation (without an outcome you are asked)
     /transfer <counselor or org/team> [note]: hand the conversation over, with a note
     /switch: write to your next conversation when you hold several
-    /assign <ticket> <counselor>: (supervisors) give a waiting person to a counselor
+    /queue and /assign <ticket> <counselor>: (supervisors) see who waits; give a waiting person to a counselor of your organization
     /offline: stop taking conversations
 counselor-now-online = You are online. People waiting in your languages: { $waiting }. Offers will come here; /next takes the next person yourself.
 counselor-now-offline = You are offline. Thank you for your work.
@@ -252,6 +252,10 @@ counselor-target-offline = They are not online now. Nothing changed.
 counselor-target-full = They are at their capacity now. Nothing changed.
 counselor-target-language = They do not speak this person's language. Nothing changed.
 counselor-ticket-gone = That person is no longer waiting there. Nothing changed.
+counselor-assign-other-org = You can assign only to counselors of your own organization.
+counselor-line =
+    Waiting now, most urgent first:
+    { $rows }
 counselor-assign-usage = Send /assign <ticket> <counselor>.
 counselor-assigned = { $ticket } was given to { $to }.
 counselor-switch-none = You have no other conversation.

@@ -132,7 +132,7 @@ counselor-help =
     /end [結果] [メモ]：いまの会話を終える（結果がなければ選択肢を出します）
     /transfer <相談員 または 団体/チーム> [メモ]：メモを添えて引き継ぐ
     /switch：複数の会話があるとき、次の会話に切り替える
-    /assign <チケット> <相談員>：（スーパーバイザー）待っている方を相談員に割り当てる
+    /queue と /assign <チケット> <相談員>：（スーパーバイザー）待っている方を見る／自分の団体の相談員に割り当てる
     /offline：受付をやめる
 counselor-now-online = オンラインになりました。対応言語で待っている方：{ $waiting }人。依頼はここに届きます。/next で自分から次の方とつながることもできます。
 counselor-now-offline = オフラインになりました。おつかれさまでした。
@@ -252,6 +252,10 @@ counselor-target-offline = 相手はいまオンラインではありません�
 counselor-target-full = 相手はいま上限まで対応中です。何も変わっていません。
 counselor-target-language = 相手はこの方の言語に対応していません。何も変わっていません。
 counselor-ticket-gone = その方はもうそこで待っていません。何も変わっていません。
+counselor-assign-other-org = 割り当てられるのは、自分の団体の相談員だけです。
+counselor-line =
+    いま待っている方（緊急度の高い順）：
+    { $rows }
 counselor-assign-usage = /assign <チケット> <相談員> を送ってください。
 counselor-assigned = { $ticket } を { $to } に割り当てました。
 counselor-switch-none = ほかの会話はありません。

@@ -292,6 +292,24 @@ class Queue:
             return None
         return await self.redis.zcount(keys.queue(lang), "-inf", f"({ticket_score}")
 
+    async def head(self, lang: str, count: int) -> list[dict]:
+        """The first tickets of a line, in order: id, risk, created_at, categories (no person data)."""
+        ids = await self.redis.zrange(keys.queue(lang), 0, count - 1)
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for ticket_id in ids:
+                pipe.hmget(keys.ticket(ticket_id), ["risk", "created_at", "cats"])
+            found = await pipe.execute()
+        return [
+            {
+                "id": ticket_id,
+                "risk": risk,
+                "created_at": created,
+                "categories": [c for c in cats.split(",") if c],
+            }
+            for ticket_id, (risk, created, cats) in zip(ids, found, strict=True)
+            if risk is not None
+        ]
+
     async def waiting(self, lang: str | None = None) -> int:
         """How many people are waiting (in one language, or in all)."""
         languages = (lang,) if lang else self.languages

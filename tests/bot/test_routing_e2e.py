@@ -260,3 +260,54 @@ async def test_a_returning_person_is_offered_to_their_previous_counselor_when_fr
     offer = await accept_offer(botapi, counselor_b)
     assert offer
     assert not [m for m in botapi.unread(COUNSELOR_C) if botapi.buttons(m)]
+
+
+async def test_a_supervisor_sees_the_line_and_assigns_a_passed_person_within_their_organization(
+    botapi: LocalBotApi, settings: Settings, start_service: Callable, tmp_path: Path
+) -> None:
+    orgs = organizations(tmp_path, "24h")
+    data = yaml.safe_load(orgs.read_text())
+    other = {
+        "id": "npo",
+        "name": {"ja": "NPO", "en": "NPO"},
+        "teams": [dict(data["organizations"][0]["teams"][0])],
+    }
+    data["organizations"].append(other)
+    orgs.write_text(yaml.safe_dump(data, allow_unicode=True))
+    team = {"lang": "en", "team": "city/desk"}
+    people = [
+        {"id": "c-b", "name": "B", "telegram_user_id": COUNSELOR_B, **team},
+        {"id": "c-sv", "name": "Supervisor", "telegram_user_id": COUNSELOR_C, **team, "role": "supervisor"},
+        {
+            "id": "c-npo",
+            "name": "NPO",
+            "console_key": "npo-console-key-0001",
+            "lang": "en",
+            "team": "npo/desk",
+        },
+    ]
+    settings.counselors_file.write_text(yaml.safe_dump({"counselors": people}))
+    settings.organizations_file = orgs
+    await start_service()
+    counselor_b = await online(botapi, COUNSELOR_B)
+    await to_the_queue(botapi, 3010)
+    offer = (await read_until(botapi, COUNSELOR_B, has_button("offer_decline:")))[-1]
+    decline = next(option for _, option in botapi.buttons(offer) if option.startswith("offer_decline:"))
+    ticket = decline.removeprefix("offer_decline:")
+    botapi.press_button(counselor_b, offer["message_id"], decline)
+    await botapi.wait_for_messages(COUNSELOR_B)  # "Passed on": nobody else is there to offer it to
+
+    supervisor = botapi.user(COUNSELOR_C, first_name="Kato")
+    botapi.send_text(supervisor, "/queue")
+    (line,) = await botapi.wait_for_messages(COUNSELOR_C)
+    assert f"{ticket} · " in line["text"] and " · en · " in line["text"]
+    botapi.send_text(supervisor, f"/assign {ticket} c-npo")
+    (refused,) = await botapi.wait_for_messages(COUNSELOR_C)
+    assert "only to counselors of your own organization" in refused["text"]
+
+    botapi.send_text(supervisor, f"/assign {ticket} c-b")
+    (assigned,) = await botapi.wait_for_messages(COUNSELOR_C)
+    assert f"{ticket} was given to c-b" in assigned["text"]
+    (summary,) = await botapi.wait_for_messages(COUNSELOR_B)
+    assert "Intake summary" in summary["text"]
+    await read_until(botapi, 3010, lambda m: "A counselor has joined" in m["text"])
