@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import io
 import logging
 import math
@@ -18,7 +19,7 @@ from pathlib import Path
 from redis.exceptions import RedisError
 from telegram.error import InvalidToken
 
-from bot.counselors import Counselor, CounselorFileError, add_counselor, load_counselors
+from bot.counselors import Counselor, CounselorFileError, add_counselor, load_counselors, save_counselors
 from bot.redis_server import EmbeddedRedisError
 from bot.settings import Settings, SettingsError, load_settings
 from flows.spec import FlowError
@@ -144,8 +145,12 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
 
 def _ensure_demo_counselor(settings: Settings) -> str:
     """The demo counselor's console key, registering them on first use."""
-    for counselor in load_counselors(settings.counselors_path):
+    counselors = load_counselors(settings.counselors_path)
+    for index, counselor in enumerate(counselors):
         if counselor.id == DEMO_COUNSELOR and counselor.console_key:
+            if counselor.team is None:  # registered before teams existed: give them the demo team
+                counselors[index] = dataclasses.replace(counselor, team=DEMO_TEAM)
+                save_counselors(settings.counselors_path, counselors)
             return counselor.console_key
     key = secrets.token_urlsafe(24)
     add_counselor(

@@ -93,9 +93,13 @@ class CounselorSide(RoutingSide):
                 message, counselor.lang, [Reply("counselor-declined" if passed else "counselor-offer-gone")]
             )
         elif value.startswith(CLOSE):
-            await self._close(counselor, message, [value.removeprefix(CLOSE)])
+            outcome, _, ticket_id = value.removeprefix(CLOSE).partition(":")
+            await self._close(counselor, message, [outcome], ticket_id)
         elif value == STILL_HERE:
-            await self._reply(message, counselor.lang, [Reply("counselor-thanks-here")])
+            here = (await self.presence.get(counselor.id)).status != "offline"
+            await self._reply(
+                message, counselor.lang, [Reply("counselor-thanks-here" if here else "counselor-not-online")]
+            )
         else:
             await self._reply(message, counselor.lang, [Reply("counselor-help")])
 
@@ -178,39 +182,41 @@ class CounselorSide(RoutingSide):
     def _system(self, lang: str, key: str, **params: str | int) -> list[Outgoing]:
         return [Outgoing(self.catalog.text(lang, key, **params), role="system")]
 
-    async def _close(self, counselor: Counselor, message: Message, words: list[str]) -> None:
-        """/end with an outcome closes the current conversation; without one, asks which."""
+    async def _close(
+        self, counselor: Counselor, message: Message, words: list[str], ticket_id: str = ""
+    ) -> None:
+        """/end with an outcome closes the current conversation; without one, asks which. A tapped
+        outcome names its ticket, so it closes the conversation it was asked for, not a newer one."""
         state = await self.presence.get(counselor.id)
-        if not state.person_id:
+        ticket_id = ticket_id or state.ticket_id
+        person_id = (await self.queue.ticket(ticket_id)).get("person_id", "") if ticket_id else ""
+        if ticket_id not in state.connected or not person_id:
             await self._reply(message, counselor.lang, [Reply("counselor-no-conversation")])
             return
         outcome = words[0] if words else ""
         if outcome not in OUTCOMES:
-            options = tuple(CLOSE + name for name in OUTCOMES)
-            await self._counselor_options(message, counselor.lang, "counselor-end-how", options)
+            await self._ask_outcome(message, counselor.lang, ticket_id)
             return
         note = " ".join(words[1:])
         try:
-            previous, _ = await self.queue.close(
-                state.person_id, outcome, counselor_id=counselor.id, note=note
-            )
+            previous, _ = await self.queue.close(person_id, outcome, counselor_id=counselor.id, note=note)
         except NotYours:
             await self._reply(message, counselor.lang, [Reply("counselor-no-conversation")])
             return
         outcome_label = self.catalog.text(counselor.lang, f"outcome-{outcome}")
         await self._reply(message, counselor.lang, [Reply("counselor-ended", {"outcome": outcome_label})])
-        conversation = await self.conversations.get(state.person_id)
+        conversation = await self.conversations.get(person_id)
         if previous == CONNECTED and conversation is not None:
             await self._say(conversation, [Reply("counselor-left")])
-        logger.info("closed counselor=%s outcome=%s", counselor.id, outcome)
+        logger.info("closed counselor=%s ticket=%s outcome=%s", counselor.id, ticket_id, outcome)
 
-    async def _counselor_options(
-        self, message: Message, lang: str, key: str, options: tuple[str, ...]
-    ) -> None:
+    async def _ask_outcome(self, message: Message, lang: str, ticket_id: str) -> None:
+        """Ask how it ended: one button per outcome, each naming the ticket (close:<outcome>:<t>)."""
         labels = tuple(
-            (option, self.catalog.text(lang, f"outcome-{option.removeprefix(CLOSE)}")) for option in options
+            (f"{CLOSE}{outcome}:{ticket_id}", self.catalog.text(lang, f"outcome-{outcome}"))
+            for outcome in OUTCOMES
         )
-        text = self.catalog.text(lang, key)
+        text = self.catalog.text(lang, "counselor-end-how")
         await self.outbox.send(message.channel, message.address, [Outgoing(text, "system", labels)], lang)
 
     async def _transfer(self, counselor: Counselor, message: Message, words: list[str]) -> None:
@@ -224,8 +230,14 @@ class CounselorSide(RoutingSide):
             return
         note = " ".join(words[1:])
         try:
+            team = self.organizations.team(to_team)
             result = await self.queue.transfer(
-                state.ticket_id, counselor.id, to_counselor=to_counselor, to_team=to_team, note=note
+                state.ticket_id,
+                counselor.id,
+                to_counselor=to_counselor,
+                to_team=to_team,
+                team_languages=team.languages if team else (),
+                note=note,
             )
         except RoutingError as exc:
             await self._reply(
@@ -234,8 +246,10 @@ class CounselorSide(RoutingSide):
             return
         await self._reply(message, counselor.lang, [Reply("counselor-transferred", {"to": target})])
         conversation = await self.conversations.get(state.person_id)
-        if conversation is not None:
+        if conversation is not None and isinstance(result, Claim):
             await self._say(conversation, [Reply("waiting-transferred")])
+        elif conversation is not None:  # in that team's line: told if nobody there can take them now
+            await self.back_in_line(conversation, "waiting-transferred", team_id=to_team)
         if isinstance(result, Claim):
             target_state = await self.presence.get(to_counselor)
             await self._connected(to_counselor, result, target_state.channel, target_state.address, note)
@@ -303,5 +317,8 @@ class CounselorSide(RoutingSide):
             await self._reply(message, counselor.lang, [Reply("counselor-no-conversation")])
             return
         entry = Entry("counselor", message.value)
-        await self.conversations.append(conversation.person_id, [entry])
+        if not await self.conversations.append(conversation.person_id, [entry], counselor.id):
+            # Ended or erased in the meantime: their words go nowhere, and are kept nowhere.
+            await self._reply(message, counselor.lang, [Reply("counselor-no-conversation")])
+            return
         await self._deliver(conversation, [entry])

@@ -128,7 +128,11 @@ def _check_unique(counselors: list[Counselor], path: Path) -> None:
 def add_counselor(path: Path, counselor: Counselor) -> None:
     """Append a counselor to the file (validating the result before writing it)."""
     _parse(_entry(counselor), f"new counselor {counselor.id!r}")
-    counselors = [*load_counselors(path), counselor]
+    save_counselors(path, [*load_counselors(path), counselor])
+
+
+def save_counselors(path: Path, counselors: list[Counselor]) -> None:
+    """Write the whole file (validated first), atomically."""
     _check_unique(counselors, path)
     entries = [_entry(c) for c in counselors]
     path.parent.mkdir(parents=True, exist_ok=True)

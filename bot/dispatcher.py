@@ -299,7 +299,11 @@ class Dispatcher(CounselorSide):
         if risk_rank(after.risk) <= risk_rank(before.risk):
             return
         logger.info("risk raised person=%s risk=%s", conversation.person_id, after.risk)
-        moved = state == QUEUED and await self.queue.raise_band(conversation.ticket_id, after.risk)
+        # A connected ticket keeps the band too: it goes back at its front if the counselor vanishes.
+        raised = state in (QUEUED, CONNECTED) and await self.queue.raise_band(
+            conversation.ticket_id, after.risk
+        )
+        moved = state == QUEUED and raised
         if state == QUEUED and not moved:
             # Taken meanwhile? Then the counselor, who saw the old risk, must hear of it.
             current = await self.conversations.get(conversation.person_id)

@@ -18,7 +18,7 @@ from bot.summary import IntakeSummary
 from flows.intake import IntakeFlow
 from flows.messages import Reply
 from routing import keys
-from routing.availability import Availability, minutes_label
+from routing.availability import Availability, Opening, minutes_label
 from routing.conversations import CLOSED, QUEUED, Conversation, Entry
 from routing.organizations import Organizations
 from routing.queue import Offer, Preferences, Queue
@@ -51,23 +51,15 @@ class RoutingSide(Delivery):
         with the services open now, and they keep their place only when a team opens soon."""
         opening = await self.availability.opening(conversation.lang)
         if not opening.serving:
-            services = self.flow.safety.lines("high", conversation.categories, conversation.lang)
-            closed_now = Reply("waiting-closed-now", {"services": services})
             await self.redis_count("fallback:shown")
             if opening.opens_at is None:  # not kept in line: the prompt's "you are in line" goes
                 conversation.state = CLOSED
                 kept = [reply for reply in replies if reply.key != prompt_key]  # e.g. the crisis lines
-                await self._say(
-                    conversation, [*kept, closed_now, Reply("waiting-none-soon")], save=True, said=said
-                )
+                closing = [self._closed_now(conversation), Reply("waiting-none-soon")]
+                await self._say(conversation, [*kept, *closing], save=True, said=said)
                 logger.info("no team open person=%s lang=%s", conversation.person_id, conversation.lang)
                 return
-            if opening.opens_at <= datetime.now(UTC):  # open, but nobody online yet
-                keep = Reply("waiting-unstaffed", options=WAITING_OPTIONS)
-            else:
-                opens = self._clock(opening.opens_at, conversation.lang)
-                keep = Reply("waiting-keep", {"opens": opens}, options=WAITING_OPTIONS)
-            replies = [*replies, closed_now, keep]
+            replies = [*replies, self._closed_now(conversation), self._keep(opening, conversation.lang)]
         rendered = self._render(conversation.lang, replies)
         await self.queue.enqueue(
             conversation, [said, *rendered] if said else rendered, await self._preferences(conversation)
@@ -83,6 +75,30 @@ class RoutingSide(Delivery):
         if opening.serving:
             await self.tell_place(conversation)
         await self.route()
+
+    async def back_in_line(self, conversation: Conversation, key: str, team_id: str = "") -> None:
+        """Tell a person put back in line (their counselor vanished, a transfer to a team) where
+        they are; if nobody can serve them now, that too, with the services open now (safety
+        invariant 4). They keep their place whatever happens: they already waited their turn."""
+        replies = [Reply(key)]
+        opening = await self.availability.opening(conversation.lang, team_id=team_id)
+        if not opening.serving:
+            await self.redis_count("fallback:shown")
+            replies += [self._closed_now(conversation), self._keep(opening, conversation.lang)]
+        await self._say(conversation, replies)
+
+    def _closed_now(self, conversation: Conversation) -> Reply:
+        """Nobody can serve them now; the services open now for their concern."""
+        services = self.flow.safety.lines("high", conversation.categories, conversation.lang)
+        return Reply("waiting-closed-now", {"services": services})
+
+    def _keep(self, opening: Opening, lang: str) -> Reply:
+        """Why they keep their place, with the buttons to leave or to have services instead."""
+        if opening.opens_at is None:
+            return Reply("waiting-kept-anyway", options=WAITING_OPTIONS)
+        if opening.opens_at <= datetime.now(UTC):  # open, but nobody online yet
+            return Reply("waiting-unstaffed", options=WAITING_OPTIONS)
+        return Reply("waiting-keep", {"opens": self._clock(opening.opens_at, lang)}, options=WAITING_OPTIONS)
 
     async def _preferences(self, conversation: Conversation) -> Preferences:
         """Region for skills; the previous counselor and organization if they came back lately."""
@@ -176,7 +192,9 @@ class RoutingSide(Delivery):
             try:
                 await self._send_offer(offer)
             except Exception:  # unreachable: the offer times out and passes to the next counselor
-                logger.exception("offer not delivered ticket=%s counselor=%s", *offer[:2])
+                logger.exception(
+                    "offer not delivered ticket=%s counselor=%s", offer.ticket_id, offer.counselor_id
+                )
 
     async def _send_offer(self, offer: Offer) -> None:
         conversation = await self.conversations.get(offer.person_id)
@@ -225,7 +243,7 @@ class RoutingSide(Delivery):
                     async with self._locks.hold(ticket.person_id):
                         conversation = await self.conversations.get(ticket.person_id)
                         if conversation is not None and conversation.state == QUEUED:
-                            await self._say(conversation, [Reply("waiting-requeued")])
+                            await self.back_in_line(conversation, "waiting-requeued")
             await self._counselor_says(counselor_id, "counselor-vanished", minutes=int(timeout // 60))
         for counselor_id in await self.presence.silent_since(now - timeout * 2 / 3):
             if await self.presence.warn_once(counselor_id):

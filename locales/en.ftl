@@ -215,6 +215,7 @@ waiting-closed-now =
     { $services }
 waiting-keep = A team opens { $opens }. You keep your place in line and will be connected then. You can leave the line at any time.
 waiting-unstaffed = You keep your place in line and will be connected as soon as a counselor is free. You can leave the line at any time.
+waiting-kept-anyway = No team is expected to open in the next hours, so please also contact one of the services above. You keep your place in line all the same, and can leave it at any time.
 waiting-none-soon = No team opens in the next hours. Please contact one of the services above. You can write here again at any time.
 waiting-requeued = We lost the connection with your counselor. I am sorry. You are back at the front of the line, and the next counselor will see what you wrote, so you do not need to repeat it.
 waiting-transferred = Your counselor is passing you to a colleague who can help better with this. They will see what you have written, so you do not need to repeat yourself.

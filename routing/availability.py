@@ -48,10 +48,11 @@ class Availability:
         self.horizon = horizon
         self.default_handle_seconds = default_handle_seconds
 
-    async def opening(self, lang: str, at: datetime | None = None) -> Opening:
-        """Serving now (a team for `lang` open with someone online), or when one opens next."""
+    async def opening(self, lang: str, at: datetime | None = None, team_id: str = "") -> Opening:
+        """Serving now (a team for `lang`, or that team, open with someone online), or when one
+        opens next."""
         at = at or datetime.now(UTC)
-        teams = self.organizations.teams_for(lang)
+        teams = [team for team in self.organizations.teams_for(lang) if team_id in ("", team.id)]
         online = await self.presence.online_in([team.id for team in teams])
         if any(team.is_open(at) and online[team.id] for team in teams):
             return Opening(True)

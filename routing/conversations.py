@@ -128,11 +128,16 @@ class Conversations:
             pipe.expire(transcript_key, self.retention)
             pipe.expire(keys.conversation(person_id), self.retention)
 
-    async def append(self, person_id: str, entries: list[Entry]) -> None:
-        """Append what the bot or the counselor said to the person."""
-        async with self.redis.pipeline(transaction=True) as pipe:
-            self._stage_append(pipe, person_id, entries)
-            await pipe.execute()
+    async def append(self, person_id: str, entries: list[Entry], counselor_id: str = "") -> bool:
+        """Keep what the bot (or `counselor_id`) said to the person; False, keeping nothing, when
+        the conversation is gone (or, for a counselor, no longer theirs): never re-create it."""
+        if not entries:
+            return True
+        kept = await self.scripts.append(
+            keys=[keys.conversation(person_id), keys.transcript(person_id)],
+            args=[self.retention, counselor_id, *(entry.to_json() for entry in entries)],
+        )
+        return bool(kept)
 
     async def record_person(self, person_id: str, entry: Entry) -> tuple[str, str]:
         """Keep a waiting or connected person's message; (state, counselor_id) at that instant."""

@@ -147,7 +147,8 @@ class Queue:
         return ticket_id
 
     async def raise_band(self, ticket_id: str, risk: str) -> bool:
-        """Move a waiting (or offered) ticket up to `risk`'s band, never down; False if it did not."""
+        """Raise a ticket to `risk`'s band, never down: a waiting one moves up in line, an offered or
+        connected one keeps the band for when it goes back; False if nothing changed."""
         sequence = await self.redis.hget(keys.ticket(ticket_id), "sequence")
         if sequence is None:
             return False
@@ -173,11 +174,22 @@ class Queue:
             raise TicketGone(ticket_id)
         return Claim.from_result(result)
 
-    async def decline(self, counselor_id: str, ticket_id: str, *, missed: bool = False) -> bool:
-        """Pass an offer on (a missed one also pauses the counselor); False if it was not theirs."""
+    async def decline(
+        self, counselor_id: str, ticket_id: str, *, missed: bool = False, due_by: float | None = None
+    ) -> bool:
+        """Pass an offer on; False if it was not theirs. A pass keeps that ticket and those after it
+        from the counselor for `offer_seconds`; a missed offer pauses them instead. `due_by`: only
+        if the offer's deadline had passed by then (a timeout found by a sweep)."""
         event = "offer_expired" if missed else "declined"
         person = await self.scripts.decline(
-            args=self._args(counselor_id, ticket_id, "1" if missed else "0", event)
+            args=self._args(
+                counselor_id,
+                ticket_id,
+                "1" if missed else "0",
+                event,
+                self.offer_seconds,
+                "" if due_by is None else repr(due_by),
+            )  # fmt: skip
         )
         return bool(person)
 
@@ -188,7 +200,7 @@ class Queue:
         expired = []
         for ticket_id in due:
             counselor_id = await self.redis.hget(keys.ticket(ticket_id), "counselor_id")
-            if counselor_id and await self.decline(counselor_id, ticket_id, missed=True):
+            if counselor_id and await self.decline(counselor_id, ticket_id, missed=True, due_by=now):
                 expired.append(Offer(ticket_id, counselor_id, ""))
             elif not counselor_id:
                 await self.redis.zrem(keys.offers(), ticket_id)
@@ -220,16 +232,26 @@ class Queue:
         return Claim.from_result(result)
 
     async def transfer(
-        self, ticket_id: str, counselor_id: str, *, to_counselor: str = "", to_team: str = "", note: str = ""
+        self,
+        ticket_id: str,
+        counselor_id: str,
+        *,
+        to_counselor: str = "",
+        to_team: str = "",
+        team_languages: tuple[str, ...] = (),
+        note: str = "",
     ) -> Claim | str:
         """Hand a conversation on with a note: the new counselor's Claim, or the person id when it
-        went to the front of its band for a team."""
+        went to the front of its band for a team (which must speak the person's language)."""
         if bool(to_counselor) == bool(to_team):
             raise ValueError("transfer to a counselor or to a team")
+        languages = _listed(team_languages) if to_team else ""
         result = await self.scripts.transfer(
-            args=self._args(counselor_id, ticket_id, to_counselor, to_team, note)
+            args=self._args(counselor_id, ticket_id, to_counselor, to_team, note, languages)
         )
         if result[0] == "queued":
+            if not result[1]:  # the conversation lapsed meanwhile: it was dropped, not handed on
+                raise TicketGone(ticket_id)
             return result[1]
         _raise_refusal(result[0], to_counselor, ticket_id)
         return Claim.from_result(result)

@@ -13,7 +13,7 @@ from redis.commands.core import AsyncScript
 
 from routing import keys
 
-PLAIN = ("record_person", "pop_due")
+PLAIN = ("record_person", "pop_due", "append")
 ROUTING = (
     "match", "pull", "accept", "decline", "assign", "transfer", "close",
     "vanish", "go_online", "go_offline", "raise",
@@ -39,6 +39,7 @@ class Scripts:
             setattr(self, "raise_" if name == "raise" else name, redis.register_script(source))
 
     record_person: AsyncScript
+    append: AsyncScript
     pop_due: AsyncScript
     match: AsyncScript
     pull: AsyncScript

@@ -22,21 +22,26 @@ local function fits(c, t)
   return category and region
 end
 
-local function choose(tid, counselors)
+-- Whether a counselor who just passed on a ticket must not be offered this one yet: the one they
+-- passed, or any after it in line (see decline.lua), until the pass runs out.
+local function passing(c, tid, score)
+  return tonumber(c[5] or '0') > NOW and (tid == c[6] or score > tonumber(c[7] or '0'))
+end
+
+local function choose(tid, score, counselors)
   local t = redis.call('HMGET', k_ticket(tid), 'team', 'declined', 'prefer_c', 'prefer_o', 'cats', 'pref')
   local best_tier, best = 9, nil
   for _, cid in ipairs(counselors) do
-    if not has(t[2], cid) then
-      local c = redis.call('HMGET', k_counselor(cid), 'team', 'org', 'cats', 'regions')
-      if (t[1] or '') == '' or t[1] == c[1] then
-        local tier = 3
-        if cid == t[3] then tier = 0
-        elseif (t[4] or '') ~= '' and c[2] == t[4] then tier = 1
-        elseif fits(c, t) then tier = 2 end
-        if tier < best_tier then
-          best_tier, best = tier, cid
-          if tier == 0 then break end
-        end
+    local c = redis.call('HMGET', k_counselor(cid), 'team', 'org', 'cats', 'regions',
+      'pass_until', 'pass_ticket', 'pass_score')
+    if ((t[1] or '') == '' or t[1] == c[1]) and not passing(c, tid, score) then
+      local tier = 3
+      if cid == t[3] then tier = 0
+      elseif (t[4] or '') ~= '' and c[2] == t[4] then tier = 1
+      elseif fits(c, t) then tier = 2 end
+      if tier < best_tier then
+        best_tier, best = tier, cid
+        if tier == 0 then break end
       end
     end
   end
@@ -58,7 +63,7 @@ local function best_offer()
         if not pid then
           drop(tid, lang)
         else
-          local cid = choose(tid, counselors)
+          local cid = choose(tid, score, counselors)
           if cid then
             best = {score = score, tid = tid, pid = pid, cid = cid, lang = lang}
             break

@@ -18,7 +18,6 @@ local c = redis.call('HMGET', k_counselor(cid), 'langs', 'team', 'capacity')
 if #holds / 2 >= tonumber(c[3] or '1') then
   return {'full'}
 end
-redis.call('HSET', k_counselor(cid), 'status', 'online')  -- taking a person ends a pause
 local best = nil
 for _, lang in ipairs(split(c[1])) do
   local heads = redis.call('ZRANGE', k_queue(lang), 0, tonumber(ARGV[4]) - 1, 'WITHSCORES')
@@ -37,8 +36,8 @@ for _, lang in ipairs(split(c[1])) do
   end
 end
 if not best then
-  refresh_available(cid)
   return {'empty'}
 end
 redis.call('ZREM', k_queue(best.lang), best.tid)
+redis.call('HSET', k_counselor(cid), 'status', 'online')  -- taking a person ends a pause
 return connect(best.tid, best.pid, cid)

@@ -1,7 +1,8 @@
 -- transfer: a counselor hands their conversation to another counselor, or to a team's line.
 -- ARGV[1] now, ARGV[2] retention, ARGV[3] the counselor who has it, ARGV[4] ticket id,
 -- ARGV[5] the counselor to hand to ('' for a team), ARGV[6] the team to hand to ('' for a
--- counselor), ARGV[7] the note for whoever takes it next.
+-- counselor), ARGV[7] the note for whoever takes it next, ARGV[8] the team's languages
+-- (',ja,en,'; '' for a counselor).
 -- Returns {'ok', ticket_id, person_id, entry...} when handed to the counselor; {'queued',
 -- person_id} when put at the front of its band for the team; {'not_yours'}, {'offline'},
 -- {'full'}, {'language'} or {'gone'} (the conversation lapsed) when it cannot be done (and
@@ -11,6 +12,9 @@ local from, tid, to, team, note = ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7]
 local t = redis.call('HMGET', k_ticket(tid), 'status', 'counselor_id', 'person_id', 'lang', 'risk', 'sequence')
 if t[1] ~= 'connected' or t[2] ~= from or redis.call('HGET', k_holds(from), tid) ~= 'connected' then
   return {'not_yours'}
+end
+if team ~= '' and not has(ARGV[8], t[4]) then
+  return {'language'}  -- a team that cannot talk with the person would leave them in line for ever
 end
 if to ~= '' then
   if redis.call('HGET', k_counselor(to), 'status') ~= 'online' then

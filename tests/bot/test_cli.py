@@ -69,9 +69,7 @@ async def test_demo_prints_working_urls_and_ctrl_c_stops_redis_too(tmp_path: Pat
     assert not Path(f"/proc/{redis_pid}").exists(), "a stray redis-server survived Ctrl-C"
 
 
-async def test_counselor_add_registers_and_rejects_bad_input(
-    tmp_path: Path, monkeypatch, capsys
-) -> None:
+async def test_counselor_add_registers_and_rejects_bad_input(tmp_path: Path, monkeypatch, capsys) -> None:
     for name in [k for k in os.environ if k.startswith("TSUNAGARI_")]:
         monkeypatch.delenv(name)
     monkeypatch.setenv("TSUNAGARI_DATA_DIR", str(tmp_path))

@@ -143,7 +143,8 @@ async def test_console_counselor_accepts_an_offer_and_closes_with_an_outcome(
     await expect(plog.locator(".msg-bot").last).to_contain_text("相談員がつながりました。")  # not closed yet
 
     await outcomes.get_by_text("Resolved").click()
-    assert [f for f in sent if f.get("type") == "option"][-1] == {"type": "option", "value": "close:resolved"}
+    tapped = [f for f in sent if f.get("type") == "option"][-1]
+    assert tapped["value"].startswith("close:resolved:t")  # the outcome names the conversation it closes
     await expect(clog.locator(".msg-system").last).to_have_text("You closed the conversation (Resolved).")
     await expect(question.locator(".option")).to_have_count(0)  # only the newest message keeps buttons
     await expect(console.locator("#no-conversation")).to_be_visible()

@@ -143,8 +143,13 @@ async def test_a_counselor_who_vanishes_gives_the_person_back_to_the_front_of_th
     await to_the_queue(botapi, 3004, "I feel alone since my mother died. Nobody calls me.")
 
     # The counselor says nothing more: their person is told, within the heartbeat timeout.
-    await read_until(botapi, 3003, lambda m: "back at the front of the line" in m["text"])
+    told = await read_until(botapi, 3003, lambda m: "back at the front of the line" in m["text"])
     assert time.monotonic() - last_sign <= settings.heartbeat_seconds + 2.5
+    # Nobody else is online: the same notice says so, with the services open now (invariant 4).
+    fallback = await botapi.wait_for_messages(3003, count=2)
+    assert "No counselor is available right now" in fallback[0]["text"] and YORISOI in fallback[0]["text"]
+    assert {option for _, option in botapi.buttons(fallback[1])} == {"waiting_services", "waiting_leave"}
+    assert told
     sent_to_b = [message["text"] for message in botapi.sent(COUNSELOR_B)]
     assert any("Are you still there?" in text for text in sent_to_b)
     await read_until(botapi, COUNSELOR_B, lambda m: "you were set offline" in m["text"])
@@ -225,10 +230,13 @@ async def test_closing_asks_for_an_outcome_and_counts_it(botapi: LocalBotApi, se
     botapi.send_text(counselor_b, "/end")
     (ask,) = await botapi.wait_for_messages(COUNSELOR_B)
     outcomes = ("resolved", "referred", "person_left", "no_response", "emergency_escalated")
-    assert {option for _, option in botapi.buttons(ask)} == {f"close:{outcome}" for outcome in outcomes}
+    ticket = (await service.presence.get("c-b")).ticket_id
+    assert {option for _, option in botapi.buttons(ask)} == {
+        f"close:{outcome}:{ticket}" for outcome in outcomes
+    }
     assert (await service.presence.get("c-b")).connected  # nothing closed before the answer
 
-    botapi.press_button(counselor_b, ask["message_id"], "close:referred")
+    botapi.press_button(counselor_b, ask["message_id"], f"close:referred:{ticket}")
     (closed,) = await botapi.wait_for_messages(COUNSELOR_B)
     assert "Referred to a service" in closed["text"]
     await read_until(botapi, 3007, lambda m: "The counselor has ended this conversation" in m["text"])
@@ -311,3 +319,32 @@ async def test_a_supervisor_sees_the_line_and_assigns_a_passed_person_within_the
     (summary,) = await botapi.wait_for_messages(COUNSELOR_B)
     assert "Intake summary" in summary["text"]
     await read_until(botapi, 3010, lambda m: "A counselor has joined" in m["text"])
+
+
+async def test_an_outcome_tapped_later_closes_the_conversation_it_was_asked_for(
+    botapi: LocalBotApi, settings: Settings, start_service: Callable, tmp_path: Path
+) -> None:
+    settings.organizations_file = organizations(tmp_path, "24h")
+    data = yaml.safe_load(settings.organizations_file.read_text())
+    data["organizations"][0]["teams"][0]["capacity"] = 2
+    settings.organizations_file.write_text(yaml.safe_dump(data, allow_unicode=True))
+    people = [{"id": "c-b", "name": "B", "telegram_user_id": COUNSELOR_B, "lang": "en", "team": "city/desk"}]
+    settings.counselors_file.write_text(yaml.safe_dump({"counselors": people}))
+    service: Service = await start_service()
+    counselor_b = await online(botapi, COUNSELOR_B)
+    await to_the_queue(botapi, 3011)
+    await accept_offer(botapi, counselor_b)
+    first = (await service.presence.get("c-b")).ticket_id
+    botapi.send_text(counselor_b, "/end")
+    ask = (await read_until(botapi, COUNSELOR_B, lambda m: "How did the conversation end?" in m["text"]))[-1]
+
+    # A second person arrives and is taken before the counselor answers the question.
+    await to_the_queue(botapi, 3012, "My sister stopped talking to me and I feel so alone.")
+    await accept_offer(botapi, counselor_b)
+    botapi.press_button(counselor_b, ask["message_id"], f"close:resolved:{first}")
+
+    await read_until(botapi, COUNSELOR_B, lambda m: "You closed the conversation" in m["text"])
+    person_1 = service.dispatcher.pseudonymizer.person_id("telegram", "3011")
+    person_2 = service.dispatcher.pseudonymizer.person_id("telegram", "3012")
+    assert (await service.conversations.get(person_1)).state == "closed"
+    assert (await service.conversations.get(person_2)).state == "connected"

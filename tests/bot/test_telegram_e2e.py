@@ -151,8 +151,10 @@ async def test_person_reaches_counselor_and_they_talk_through_the_bot(
     (how,) = await botapi.wait_for_messages(counselor.id)
     assert how["text"].startswith("How did the conversation end?")
     outcomes = ["resolved", "referred", "person_left", "no_response", "emergency_escalated"]
-    assert options(botapi, how) == [f"close:{outcome}" for outcome in outcomes]
-    botapi.press_button(counselor, how["message_id"], "close:resolved")
+    ticket = options(botapi, how)[0].rsplit(":", 1)[1]
+    assert ticket.startswith("t")
+    assert options(botapi, how) == [f"close:{outcome}:{ticket}" for outcome in outcomes]
+    botapi.press_button(counselor, how["message_id"], f"close:resolved:{ticket}")
     (ended,) = await botapi.wait_for_messages(counselor.id)
     assert ended["text"] == "You closed the conversation (Resolved)."
     (told,) = await botapi.wait_for_messages(aiko.id)

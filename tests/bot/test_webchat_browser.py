@@ -132,7 +132,7 @@ async def test_console_counselor_takes_a_web_chat_person(browser: Browser, servi
     await console.locator("#end").click()
     how = console.locator("#log .msg-system").filter(has_text="How did the conversation end?")
     await expect(how.locator(".option")).to_have_count(5)
-    await how.locator(".option[data-id='close:resolved']").click()
+    await how.locator(".option[data-id^='close:resolved:']").click()
     await expect(console.locator("#log .msg-system").last).to_have_text(
         "You closed the conversation (Resolved)."
     )

@@ -169,8 +169,13 @@ def test_a_name_pointing_at_two_prefectures_is_refused() -> None:
     spec = {
         "prefectures": [
             {"code": "01", "name_ja": "北海道", "name_en": "Hokkaido", "kana": "ほっかいどう"},
-            {"code": "02", "name_ja": "青森県", "name_en": "Aomori", "kana": "あおもりけん",
-             "romaji": ["hokkaido"]},
+            {
+                "code": "02",
+                "name_ja": "青森県",
+                "name_en": "Aomori",
+                "kana": "あおもりけん",
+                "romaji": ["hokkaido"],
+            },
         ]
     }
     with pytest.raises(RegionDataError, match="hokkaido"):

@@ -289,3 +289,28 @@ async def test_activity_renews_the_conversation_retention(routing: Routing, redi
     await routing.conversations.record_person("p1", Entry("person", "まだ待っています"))
 
     assert await redis.ttl(keys.conversation("p1")) > 5
+
+
+async def test_words_for_an_erased_person_are_kept_nowhere(routing: Routing, redis: Redis) -> None:
+    await enqueue(routing, "p1", "話を聞いてほしい")
+    await online(routing, "c1")
+    await routing.queue.pull("c1")
+    await routing.queue.erase("p1")  # /forget, while the counselor is typing
+
+    kept = await routing.conversations.append("p1", [Entry("counselor", "大丈夫ですか？")], "c1")
+    kept_by_bot = await routing.conversations.append("p1", [Entry("bot", "The counselor has left.")])
+
+    assert (kept, kept_by_bot) == (False, False)
+    assert await redis.exists(*keys.person_keys("p1")) == 0
+
+
+async def test_a_counselor_no_longer_holding_the_person_cannot_write_to_their_transcript(
+    routing: Routing,
+) -> None:
+    await enqueue(routing, "p1", "hello")
+    await online(routing, "c1", "c2")
+    await routing.queue.pull("c1")
+
+    assert await routing.conversations.append("p1", [Entry("counselor", "hi, c2 here")], "c2") is False
+    assert await routing.conversations.append("p1", [Entry("counselor", "hi, I'm here")], "c1") is True
+    assert [e.text for e in await routing.conversations.transcript("p1")][-1] == "hi, I'm here"

@@ -42,6 +42,7 @@ from routing.errors import (
     QueueEmpty,
     RoutingError,
     TicketGone,
+    WrongLanguage,
 )
 from routing.queue import OUTCOMES, RISK_BANDS, Preferences, score
 
@@ -105,8 +106,14 @@ class Snapshot:
         return speaks and ticket.get("team", "") in ("", counselor.get("team"))
 
     def may_offer(self, cid: str, tid: str) -> bool:
-        """As may_pull, and they have not declined it (offers never come back to a decliner)."""
-        return self.may_pull(cid, tid) and cid not in split(self.tickets[tid].get("declined"))
+        """As may_pull, and not held back by a pass: a counselor who just passed on a ticket is not
+        offered it, nor any ticket after it in line, until the pass runs out (decline.lua)."""
+        counselor = self.counselors[cid]
+        passing = float(counselor.get("pass_until") or 0) > time.time() and (
+            tid == counselor.get("pass_ticket")
+            or float(self.tickets[tid]["score"]) > float(counselor.get("pass_score") or 0)
+        )
+        return self.may_pull(cid, tid) and not passing
 
     def conversation_of(self, pid: str) -> tuple[str, str, str]:
         conv = self.conversations.get(pid, {})
@@ -443,15 +450,23 @@ async def op_transfer(
     mine = holds_it and not s.stale(tid)
     kind, value = target
     if kind == "team":
+        team = TEAMS[str(value)]
+        speaks = ticket.get("lang") in team.languages
         try:
-            result = await w.routing.queue.transfer(tid, source, to_team=str(value), note="for your team")
+            result = await w.routing.queue.transfer(
+                tid, source, to_team=team.id, team_languages=team.languages, note="for your team"
+            )
         except NotYours:
             assert not holds_it
             return "refused"
-        assert holds_it
-        if not mine:  # the person is gone: the ticket is dropped and the counselor freed
-            assert result == "" and (await w.snapshot()).tickets[tid]["status"] == "dropped"
+        except WrongLanguage:  # nothing changed: a team that cannot talk with them would strand them
+            assert holds_it and not speaks
+            return "refused: language"
+        except TicketGone:  # the person is gone: the ticket is dropped and the counselor freed
+            assert holds_it and speaks and not mine
+            assert (await w.snapshot()).tickets[tid]["status"] == "dropped"
             return "dropped"
+        assert holds_it and speaks and mine
         assert result == ticket["person_id"]
         after = await w.snapshot()
         front = score(ticket["risk"], int(ticket["sequence"]), front=True)
@@ -520,7 +535,7 @@ async def op_raise_band(w: World, s: Snapshot, index: int, risk: str) -> str:
         return "no ticket"
     ticket = s.tickets[tid]
     new = score(risk, int(ticket["sequence"]))
-    expected = ticket["status"] in ("waiting", "offered") and new < float(ticket["score"])
+    expected = ticket["status"] in ("waiting", "offered", "connected") and new < float(ticket["score"])
     assert await w.routing.queue.raise_band(tid, risk) == expected
     stored = float((await w.snapshot()).tickets[tid]["score"])
     assert stored == (new if expected else float(ticket["score"])), f"{tid} scored {stored} after raising"

@@ -350,10 +350,15 @@ async def test_a_declined_ticket_keeps_its_place_before_later_arrivals(
 
     assert await line(redis) == [first, later]
     assert await routing.queue.ahead(later) == 1
-    assert await offers(routing) == {first: "c2", later: "c1"}
+    # c1 just passed on p1: nobody after p1 goes to c1 before p1 has had its chance elsewhere.
+    assert await offers(routing) == {first: "c2"}
+    await redis.hset(keys.counselor("c1"), "pass_until", 0)  # the pass runs out
+    assert await offers(routing) == {later: "c1"}
 
 
-async def test_the_decliner_is_not_offered_it_again_but_can_still_pull_it(routing: Routing) -> None:
+async def test_the_decliner_is_not_offered_it_again_while_the_pass_lasts_but_can_pull_it(
+    routing: Routing,
+) -> None:
     await online(routing, "c1")
     ticket = await enqueue(routing, "p1")
     await routing.queue.match()
@@ -364,6 +369,38 @@ async def test_the_decliner_is_not_offered_it_again_but_can_still_pull_it(routin
 
     assert again == []
     assert claim.ticket_id == ticket
+
+
+async def test_a_pass_never_lets_a_later_lower_band_person_go_first(routing: Routing, redis: Redis) -> None:
+    await online(routing, "c1")  # the only counselor on the night shift
+    imminent = await enqueue(routing, "p1", "今夜、薬を全部飲むつもり", risk="imminent")
+    await routing.queue.match()
+    await routing.queue.decline("c1", imminent)
+    low = await enqueue(routing, "p2", "I just want to talk to someone", risk="low")
+
+    while_passing = await routing.queue.match()
+    await redis.hset(keys.counselor("c1"), "pass_until", 0)  # the pass runs out
+    after = await offers(routing)
+
+    assert while_passing == []
+    assert after == {imminent: "c1"}
+    assert low not in after
+
+
+async def test_a_timeout_found_by_one_process_does_not_pass_on_a_fresh_offer(routing: Routing) -> None:
+    await online(routing, "c1", "c2")
+    ticket = await enqueue(routing, "p1")
+    await routing.queue.match()  # to c1
+    await routing.queue.decline("c1", ticket)  # passed on: offered afresh to c2
+    await routing.queue.match()
+
+    # A sweep that found the first offer due a moment ago must not take the fresh one from c2.
+    passed = await routing.queue.decline("c2", ticket, missed=True, due_by=time.time() - 1)
+
+    assert passed is False
+    fields = await routing.queue.ticket(ticket)
+    assert (fields["status"], fields["counselor_id"]) == ("offered", "c2")
+    assert (await routing.presence.get("c2")).status == "online"
 
 
 async def test_decline_of_an_offer_that_is_not_theirs_returns_false(routing: Routing) -> None:
@@ -399,7 +436,9 @@ async def test_an_offer_before_its_deadline_does_not_expire(routing: Routing) ->
     assert await holds(routing, "c1") == {ticket: "offered"}
 
 
-async def test_a_counselor_who_missed_an_offer_is_paused_until_they_go_online_again(routing: Routing) -> None:
+async def test_a_counselor_who_missed_an_offer_is_paused_then_offered_that_person_first(
+    routing: Routing,
+) -> None:
     await online(routing, "c1")
     missed = await enqueue(routing, "p1")
     await routing.queue.match()
@@ -413,7 +452,8 @@ async def test_a_counselor_who_missed_an_offer_is_paused_until_they_go_online_ag
 
     assert paused.status == "paused"
     assert while_paused == []
-    assert after == {next_ticket: "c1"}
+    assert after == {missed: "c1"}  # a missed offer is no pass: the person they missed comes first
+    assert next_ticket not in after
 
 
 async def test_an_expired_offer_keeps_the_persons_place(routing: Routing, redis: Redis) -> None:
@@ -490,7 +530,9 @@ async def test_pull_skips_a_ticket_transferred_to_another_team(routing: Routing)
     await online(routing, "c-b", team=Team(id="org/b"))
     transferred = await enqueue(routing, "p1", risk="high")
     await routing.queue.assign(transferred, "c-a1")
-    await routing.queue.transfer(transferred, "c-a1", to_team="org/b", note="needs org/b")
+    await routing.queue.transfer(
+        transferred, "c-a1", to_team="org/b", team_languages=("ja", "en"), note="needs org/b"
+    )
     await enqueue(routing, "p2", risk="low")
 
     by_team_a = await routing.queue.pull("c-a2")
@@ -624,7 +666,9 @@ async def test_transfer_to_a_team_puts_the_ticket_at_the_front_of_its_band(
     high = await enqueue(routing, "p-high", risk="high")
     low = await enqueue(routing, "p-low", risk="low")
 
-    person = await routing.queue.transfer(transferred, "c1", to_team="org/b", note="specialist")
+    person = await routing.queue.transfer(
+        transferred, "c1", to_team="org/b", team_languages=("ja", "en"), note="specialist"
+    )
 
     assert person == "p1"
     assert await line(redis) == [high, transferred, moderate_earlier, low]
@@ -641,7 +685,7 @@ async def test_a_ticket_transferred_to_a_team_is_offered_only_to_that_teams_coun
     await online(routing, "c-a1", team=team_a)
     ticket = await enqueue(routing, "p1")
     await routing.queue.pull("c-a1")
-    await routing.queue.transfer(ticket, "c-a1", to_team="org/b")
+    await routing.queue.transfer(ticket, "c-a1", to_team="org/b", team_languages=("ja", "en"))
     await online(routing, "c-a2", team=team_a)
 
     with_team_a_only = await routing.queue.match()
@@ -1000,3 +1044,30 @@ async def test_erasing_a_connected_person_frees_their_counselor(routing: Routing
     assert await routing.queue.ticket(ticket) == {}
     counselor = await routing.presence.get("c1")
     assert (counselor.holds, counselor.person_id) == ({}, "")
+
+
+async def test_risk_that_rises_while_connected_counts_when_the_counselor_vanishes(
+    routing: Routing, redis: Redis
+) -> None:
+    await online(routing, "c1")
+    talking = await enqueue(routing, "p1", "I can't sleep", risk="moderate")
+    await routing.queue.pull("c1")
+    high = await enqueue(routing, "p2", risk="high")
+    assert await routing.queue.raise_band(talking, "imminent")  # they wrote of a plan, mid-conversation
+
+    await routing.queue.vanish("c1", time.time() + 1)
+
+    assert await line(redis) == [talking, high]
+    assert await redis.zscore(keys.queue("en"), talking) == score("imminent", 1, front=True)
+
+
+async def test_a_transfer_to_a_team_that_cannot_talk_with_the_person_is_refused(routing: Routing) -> None:
+    await online(routing, "c1")
+    ticket = await enqueue(routing, "p1", lang="ja")
+    await routing.queue.pull("c1")
+
+    with pytest.raises(WrongLanguage):
+        await routing.queue.transfer(ticket, "c1", to_team="org/en", team_languages=("en",), note="?")
+
+    assert (await routing.queue.ticket(ticket))["status"] == "connected"
+    assert await holds(routing, "c1") == {ticket: "connected"}
