@@ -59,8 +59,10 @@ class CounselorSide(RoutingSide):
                 await self._reply(message, counselor.lang, [Reply("unsupported-media")])
             else:
                 await self._counselor_words(counselor, message)
-        # Outside the lock: an offer to this very counselor takes it again.
-        await self.route()
+        # Outside the lock (an offer to this very counselor takes it again); words to a person
+        # change nobody's room, so only commands and buttons are followed by a routing round.
+        if message.command is not None or message.kind == "option":
+            await self.route()
 
     async def _counselor_command(self, counselor: Counselor, message: Message, command: str) -> None:
         words = message.value.split()[1:]

@@ -69,45 +69,31 @@ async def metrics(request: web.Request) -> web.Response:
     closes by outcome (aggregates only, no person data)."""
     service = request.app[SERVICE]
     redis: Redis = service.redis
-    lines = [
-        "# HELP tsunagari_queue_waiting People waiting for a counselor, by language.",
-        "# TYPE tsunagari_queue_waiting gauge",
-    ]
-    for lang in service.queue.languages:
-        lines.append(f'tsunagari_queue_waiting{{lang="{lang}"}} {await redis.zcard(keys.queue(lang))}')
-    lines += [
-        "# HELP tsunagari_counselors_online Counselors online (including paused).",
-        "# TYPE tsunagari_counselors_online gauge",
-        f"tsunagari_counselors_online {await redis.scard(keys.counselors_online())}",
-        "# HELP tsunagari_counselors_available Counselors who can be offered a person now, by language.",
-        "# TYPE tsunagari_counselors_available gauge",
-    ]
-    for lang in service.queue.languages:
-        lines.append(
-            f'tsunagari_counselors_available{{lang="{lang}"}} {await redis.zcard(keys.available(lang))}'
-        )
-    counters = await redis.hgetall(keys.metrics())
-    lines += [
-        "# HELP tsunagari_routing_events_total Routing events by type.",
-        "# TYPE tsunagari_routing_events_total counter",
-    ]
-    lines += [
-        f'tsunagari_routing_events_total{{type="{name.split(":", 1)[1]}"}} {value}'
-        for name, value in sorted(counters.items())
-        if name.startswith("events:")
-    ]
-    lines += [
-        "# HELP tsunagari_closed_total Conversations closed, by outcome.",
-        "# TYPE tsunagari_closed_total counter",
-    ]
-    lines += [
-        f'tsunagari_closed_total{{outcome="{name.split(":", 1)[1]}"}} {value}'
-        for name, value in sorted(counters.items())
-        if name.startswith("outcome:")
-    ]
-    lines += [
-        "# HELP tsunagari_fallback_total People told at once that nobody can serve them now.",
-        "# TYPE tsunagari_fallback_total counter",
-        f"tsunagari_fallback_total {counters.get('fallback:shown', 0)}",
-    ]
+    languages = service.queue.languages
+    async with redis.pipeline(transaction=False) as pipe:
+        for lang in languages:
+            pipe.zcard(keys.queue(lang))
+            pipe.zcard(keys.available(lang))
+        pipe.scard(keys.counselors_online())
+        pipe.hgetall(keys.metrics())
+        *by_lang, online, counters = await pipe.execute()
+    counted = sorted(counters.items())
+    families = [
+        ("queue_waiting", "gauge", "People waiting for a counselor, by language.",
+         [(f'lang="{lang}"', count) for lang, count in zip(languages, by_lang[0::2], strict=True)]),
+        ("counselors_online", "gauge", "Counselors online (including paused).", [("", online)]),
+        ("counselors_available", "gauge", "Counselors who can be offered a person now, by language.",
+         [(f'lang="{lang}"', count) for lang, count in zip(languages, by_lang[1::2], strict=True)]),
+        ("routing_events_total", "counter", "Routing events by type.",
+         [(f'type="{name[7:]}"', value) for name, value in counted if name.startswith("events:")]),
+        ("closed_total", "counter", "Conversations closed, by outcome.",
+         [(f'outcome="{name[8:]}"', value) for name, value in counted if name.startswith("outcome:")]),
+        ("fallback_total", "counter", "People told at once that nobody can serve them now.",
+         [("", counters.get("fallback:shown", 0))]),
+    ]  # fmt: skip
+    lines = []
+    for name, kind, text, samples in families:
+        lines += [f"# HELP tsunagari_{name} {text}", f"# TYPE tsunagari_{name} {kind}"]
+        lines += [f"tsunagari_{name}{{{labels}}} {value}" if labels else f"tsunagari_{name} {value}"
+                  for labels, value in samples]  # fmt: skip
     return web.Response(text="\n".join(lines) + "\n", content_type="text/plain", charset="utf-8")

@@ -216,12 +216,7 @@ class Queue:
                     return await self.accept(counselor_id, result[1])
                 except TicketGone:  # the person left meanwhile (accept freed the offer): next one
                     continue
-            if status == "offline":
-                raise CounselorOffline(counselor_id)
-            if status == "full":
-                raise CounselorFull(counselor_id)
-            if status == "empty":
-                raise QueueEmpty()
+            _raise_refusal(status, counselor_id, "")
             return Claim.from_result(result)
         raise QueueEmpty()
 
@@ -346,15 +341,21 @@ def _event(kind: str, **fields: object) -> str:
     return json.dumps({"type": kind, "at": time.time(), **fields}, separators=(",", ":"))
 
 
+REFUSALS = {
+    "offline": CounselorOffline,
+    "full": CounselorFull,
+    "language": WrongLanguage,
+    "not_yours": NotYours,
+    "empty": QueueEmpty,
+}
+
+
 def _raise_refusal(status: str, counselor_id: str, ticket_id: str) -> None:
+    """A script's refusal as the routing error that names it ('ok': none; unknown: TicketGone)."""
     if status == "ok":
         return
-    if status == "offline":
-        raise CounselorOffline(counselor_id)
-    if status == "full":
-        raise CounselorFull(counselor_id)
-    if status == "language":
-        raise WrongLanguage(counselor_id)
-    if status == "not_yours":
-        raise NotYours(counselor_id)
+    if status == "empty":
+        raise QueueEmpty()
+    if status in REFUSALS:
+        raise REFUSALS[status](counselor_id)
     raise TicketGone(ticket_id)

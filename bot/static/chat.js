@@ -88,33 +88,10 @@
     return '';
   }
 
-  /** One option button; tapping it sends {"type":"button"} and disables its row at once. */
-  function optionButton(option, row) {
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.className = 'option';
-    button.dataset.id = String(option.id);
-    button.textContent = String(option.label != null ? option.label : option.id);
-    button.addEventListener('click', () => chooseOption(button, row));
-    return button;
-  }
-
-  /** The row of option buttons under a message, or null when it has none. */
-  function optionRow(options) {
-    if (!Array.isArray(options)) return null;
-    const valid = options.filter((o) => o && o.id != null && o.id !== '');
-    if (!valid.length) return null;
-    const row = document.createElement('div');
-    row.className = 'options';
-    row.setAttribute('role', 'group');
-    valid.forEach((option) => row.appendChild(optionButton(option, row)));
-    return row;
-  }
-
   /** The element for one message M, with its option buttons when WITHOPTIONS. */
   function messageElement(m, withOptions) {
     const item = T.renderMessage(m, roleLabel);
-    const row = withOptions ? optionRow(m.options) : null;
+    const row = withOptions ? T.optionRow(m.options, chooseOption) : null;
     if (row) item.appendChild(row);
     return item;
   }

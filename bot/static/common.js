@@ -76,6 +76,29 @@
     return item;
   }
 
+  /**
+   * The row of option buttons under a message (a real <button> each, labels via textContent), or
+   * null when OPTIONS has none. CHOOSE(button, row) is called on a tap.
+   */
+  function optionRow(options, choose) {
+    if (!Array.isArray(options)) return null;
+    const valid = options.filter((o) => o && o.id != null && o.id !== '');
+    if (!valid.length) return null;
+    const row = document.createElement('div');
+    row.className = 'options';
+    row.setAttribute('role', 'group');
+    valid.forEach((option) => {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'option';
+      button.dataset.id = String(option.id);
+      button.textContent = String(option.label != null ? option.label : option.id);
+      button.addEventListener('click', () => choose(button, row));
+      row.appendChild(button);
+    });
+    return row;
+  }
+
   /** The message log LOG inside its scrolling container SCROLLER. */
   function logView(scroller, log) {
     /** True when the reader is at (or close to) the end of the log. */
@@ -295,6 +318,7 @@
     setStatus: setStatus,
     normalRole: normalRole,
     renderMessage: renderMessage,
+    optionRow: optionRow,
     logView: logView,
     connection: connection,
     fitInput: fitInput,

@@ -7,23 +7,13 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-from collections.abc import AsyncIterator
 
-import pytest
-import pytest_asyncio
-from playwright.async_api import Browser, Locator, Page, WebSocket, async_playwright, expect
+from playwright.async_api import Browser, Locator, Page, WebSocket, expect
 
 from bot.service import Service
+from tests.bot.conftest import needs_chromium
 from tests.conftest import CONSOLE_KEY
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-# As in test_webchat_browser.py: without the background-networking flags Chromium keeps trying
-# to reach Google, which this offline machine refuses many times a second.
-CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 OUTCOMES = [  # the buttons under "How did the conversation end?", in order
     "Resolved", "Referred to a service", "The person left", "No response", "Escalated to emergency services",
 ]  # fmt: skip
@@ -34,15 +24,7 @@ ROW_AFTER_CLICK = """button => button.addEventListener('click', () => {
   window.rowAfterClick = Array.from(button.parentElement.querySelectorAll('button'), (b) => b.disabled);
 })"""
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is installed by `make test`")
-
-
-@pytest_asyncio.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        await browser.close()
+pytestmark = needs_chromium
 
 
 async def open_page(browser: Browser, url: str, locale: str, width: int, height: int) -> Page:

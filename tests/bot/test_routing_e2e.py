@@ -243,6 +243,8 @@ async def test_closing_asks_for_an_outcome_and_counts_it(botapi: LocalBotApi, se
     async with ClientSession() as http, http.get(f"{service.http_url}/metrics") as response:
         body = await response.text()
     assert 'tsunagari_closed_total{outcome="referred"} 1' in body
+    assert 'tsunagari_queue_waiting{lang="en"} 0' in body and "tsunagari_counselors_online 1" in body
+    assert 'tsunagari_counselors_available{lang="en"} 1' in body  # B is free again
     assert 'tsunagari_routing_events_total{type="offered"} 1' in body
 
 
