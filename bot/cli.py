@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import dataclasses
+import datetime
 import io
 import logging
 import math
@@ -24,6 +25,8 @@ from bot.redis_server import EmbeddedRedisError
 from bot.settings import Settings, SettingsError, load_settings
 from flows.spec import FlowError
 from flows.triage import TriageError
+from routing.directory import Directory, DirectoryError, read_file, write_csv, write_yaml
+from routing.directory import check as check_directory
 from routing.erlang import erlang_c, mean_wait
 from routing.organizations import Organizations, OrganizationsError
 
@@ -48,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         FlowError,
         TriageError,
         OrganizationsError,
+        DirectoryError,
     ) as exc:
         print(f"tsunagari: {exc}", file=sys.stderr)
         return 2
@@ -97,6 +101,22 @@ def _parser() -> argparse.ArgumentParser:
     simulate.add_argument("--people", type=int, default=5000, help="people to simulate (default 5000)")
     simulate.add_argument("--seed", type=int, default=1, help="random seed (same seed, same run)")
     simulate.set_defaults(func=_simulate)
+
+    directory = commands.add_parser("directory", help="the directory of services: import, export, check")
+    directory_commands = directory.add_subparsers(required=True, metavar="ACTION")
+    imports = directory_commands.add_parser(
+        "import", help="add or update services from a CSV or YAML file (all rows valid, or nothing)"
+    )
+    imports.add_argument("file", type=Path, help="a .csv or .yaml file (format: routing/directory/files.py)")
+    imports.set_defaults(func=_directory_import)
+    exports = directory_commands.add_parser("export", help="write the directory as YAML or CSV")
+    exports.add_argument("-o", "--output", type=Path, required=True, help="a .yaml or .csv file")
+    exports.set_defaults(func=_directory_export)
+    checks = directory_commands.add_parser(
+        "check", help="stale entries, malformed phones or hours, unknown categories, duplicates"
+    )
+    checks.add_argument("file", nargs="?", type=Path, help="a directory file (default: the one served)")
+    checks.set_defaults(func=_directory_check)
 
     orgs = commands.add_parser("organizations", help="check the organizations file (teams, hours)")
     orgs_commands = orgs.add_subparsers(required=True, metavar="ACTION")
@@ -277,6 +297,43 @@ async def _simulated_waits(counselors: int, lam: float, mu: float, people: int, 
         finally:
             await redis.aclose()
             await server.stop()
+
+
+def _directory_import(args: argparse.Namespace, settings: Settings) -> int:
+    """Validate every row first; then merge by id into the operator's directory file."""
+    incoming = read_file(args.file)
+    current = Directory.load(settings.directory_source())
+    by_id = {service.id: service for service in current.services}
+    new = sum(service.id not in by_id for service in incoming)
+    by_id.update((service.id, service) for service in incoming)
+    write_yaml(list(by_id.values()), settings.directory_path)
+    updated = len(incoming) - new
+    print(f"imported {len(incoming)} services ({new} new, {updated} updated) into {settings.directory_path}")
+    return 0
+
+
+def _directory_export(args: argparse.Namespace, settings: Settings) -> int:
+    services = list(Directory.load(settings.directory_source()).services)
+    if args.output.suffix.lower() == ".csv":
+        write_csv(services, args.output)
+    else:
+        write_yaml(services, args.output)
+    print(f"exported {len(services)} services to {args.output}")
+    return 0
+
+
+def _directory_check(args: argparse.Namespace, settings: Settings) -> int:
+    """Print every problem with its line; exit 1 when there is any."""
+    source = args.file or settings.directory_source()
+    directory = Directory.load(source, strict=False)  # every problem listed, not only the first
+    problems = check_directory(directory, datetime.date.today())
+    where = source or "the shipped directory"
+    for problem in problems:
+        print(f"{where}:{problem.line}: {problem.service_id}: {problem.field}: {problem.message}")
+    if problems:
+        return 1
+    print(f"ok: {len(directory.services)} services, every one with a source and verified within 12 months")
+    return 0
 
 
 def _organizations_check(args: argparse.Namespace, settings: Settings) -> int:

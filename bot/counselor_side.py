@@ -1,7 +1,7 @@
 """The counselor side of the dispatcher: counselors' commands, buttons and words.
 
 Commands: /online /offline /next /end [outcome [note]] /transfer <counselor|org/team> [note]
-/switch, and for supervisors /assign <ticket> <counselor>. Buttons: accept or pass an offer,
+/switch /refer, and for supervisors /queue and /assign <ticket> <counselor>. Buttons: accept or pass an offer,
 "still here", and the outcome of a conversation being closed. Every message is a heartbeat.
 """
 
@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import UTC, datetime
 
 from bot.channels.base import Outgoing
 from bot.counselors import Counselor
 from bot.delivery import Message
 from bot.routing_side import OFFER_ACCEPT, OFFER_DECLINE, STILL_HERE, RoutingSide
 from flows.messages import Reply
-from routing.conversations import CONNECTED, Entry
+from routing.conversations import CONNECTED, Conversation, Entry
 from routing.errors import (
     CounselorBusy,
     CounselorFull,
@@ -32,6 +33,8 @@ from routing.queue import OUTCOMES, Claim
 logger = logging.getLogger(__name__)
 
 CLOSE = "close:"
+REFER = "refer:"
+REFERRAL_CHOICES = 8  # services a counselor may pick from for one person
 LINE_SHOWN = 10  # tickets per language a supervisor sees with /queue
 REFUSALS = {
     CounselorOffline: "counselor-target-offline",
@@ -78,6 +81,8 @@ class CounselorSide(RoutingSide):
             await self._transfer(counselor, message, words)
         elif command == "switch":
             await self._switch(counselor, message)
+        elif command == "refer":
+            await self._referral_choices(counselor, message)
         elif command == "assign" and counselor.supervisor:
             await self._assign(counselor, message, words)
         elif command == "queue" and counselor.supervisor:
@@ -97,6 +102,8 @@ class CounselorSide(RoutingSide):
         elif value.startswith(CLOSE):
             outcome, _, ticket_id = value.removeprefix(CLOSE).partition(":")
             await self._close(counselor, message, [outcome], ticket_id)
+        elif value.startswith(REFER):
+            await self._refer(counselor, message, value.removeprefix(REFER))
         elif value == STILL_HERE:
             here = (await self.presence.get(counselor.id)).status != "offline"
             await self._reply(
@@ -294,6 +301,68 @@ class CounselorSide(RoutingSide):
                 rows.append(f"{ticket['id']} · {risk} · {line_lang} · {waited} · {categories}")
         reply = Reply("counselor-line", {"rows": "\n".join(rows)}) if rows else Reply("counselor-queue-empty")
         await self._reply(message, lang, [reply])
+
+    async def _current(self, counselor: Counselor) -> Conversation | None:
+        """The connected conversation the counselor's words go to, or None."""
+        state = await self.presence.get(counselor.id)
+        conversation = await self.conversations.get(state.person_id) if state.person_id else None
+        if (
+            conversation is None
+            or conversation.state != CONNECTED
+            or conversation.counselor_id != counselor.id
+        ):
+            return None
+        return conversation
+
+    async def _referral_choices(self, counselor: Counselor, message: Message) -> None:
+        """/refer: services for the person's concern, region and language (open now first), as
+        buttons; the counselor picks one to send."""
+        conversation = await self._current(counselor)
+        if conversation is None:
+            await self._reply(message, counselor.lang, [Reply("counselor-no-conversation")])
+            return
+        now = datetime.now(UTC)
+        prefecture = conversation.answers.get("prefecture", "")
+        found = self.directory.search(
+            conversation.categories,
+            prefecture,
+            conversation.lang,
+            now,
+            open_now=False,
+            limit=REFERRAL_CHOICES,
+        )
+        if not found:
+            await self._reply(message, counselor.lang, [Reply("counselor-refer-none")])
+            return
+        text = self.catalog.text
+        options = tuple(
+            (
+                REFER + service.id,
+                f"{service.name(counselor.lang)} · "
+                + text(counselor.lang, "refer-open-now" if service.open_at(now) else "refer-closed-now"),
+            )
+            for service in found
+        )
+        body = text(counselor.lang, "counselor-refer-pick")
+        await self.outbox.send(
+            message.channel, message.address, [Outgoing(body, "system", options)], counselor.lang
+        )
+
+    async def _refer(self, counselor: Counselor, message: Message, service_id: str) -> None:
+        """Send the chosen service's card to the person, and count the referral."""
+        conversation = await self._current(counselor)
+        service = self.directory.get(service_id)
+        if conversation is None or service is None:
+            await self._reply(message, counselor.lang, [Reply("counselor-no-conversation")])
+            return
+        card = self.directory.card(service, conversation.lang, datetime.now(UTC))
+        await self._say(conversation, [Reply("referral-card", {"card": card.text()})])
+        prefecture = conversation.answers.get("prefecture", "")
+        await self.referrals.record("counselor", [service.id], conversation.categories, prefecture)
+        await self._reply(
+            message, counselor.lang, [Reply("counselor-referred", {"service": service.name(counselor.lang)})]
+        )
+        logger.info("referred counselor=%s service=%s", counselor.id, service.id)
 
     async def _switch(self, counselor: Counselor, message: Message) -> None:
         """Move the counselor's words to their next conversation (when they hold several)."""

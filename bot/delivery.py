@@ -79,9 +79,9 @@ class Delivery:
 
     def _option_label(self, lang: str, option: str) -> str:
         """A button's label as the person saw it (the raw id for a button we do not know)."""
-        if option.startswith("close:"):  # a counselor's outcome, or an offer's accept / pass
+        if option.startswith("close:"):  # a counselor's outcome; else a counselor's button
             key = f"outcome-{option.removeprefix('close:').partition(':')[0]}"
-        elif option.startswith(("offer_accept:", "offer_decline:")):
+        elif ":" in option:  # offer_accept:<t>, offer_decline:<t>, refer:<service>
             key = f"option-{option.partition(':')[0]}"
         else:
             key = f"option-{option}"

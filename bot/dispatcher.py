@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 import time
 
+from routing.directory import Directory
+
 from bot.channels.base import Outbox, Outgoing
 from bot.counselor_side import CounselorSide
 from bot.counselors import CounselorDirectory
@@ -27,6 +29,7 @@ from routing.conversations import CLOSED, CONNECTED, QUEUED, Conversation, Conve
 from routing.organizations import Organizations
 from routing.presence import Presence
 from routing.queue import Queue
+from routing.referrals import Referrals
 from routing.timers import IntakeTimers
 
 logger = logging.getLogger(__name__)
@@ -55,6 +58,8 @@ class Dispatcher(CounselorSide):
         timers: IntakeTimers,
         organizations: Organizations,
         availability: Availability,
+        directory: Directory,
+        referrals: Referrals,
         default_lang: str = "ja",
         continuity_seconds: float = 14 * 86400,
         reminder_seconds: float = 600,
@@ -71,6 +76,8 @@ class Dispatcher(CounselorSide):
         self.timers = timers
         self.organizations = organizations
         self.availability = availability
+        self.directory = directory
+        self.referrals = referrals
         self.continuity_seconds = continuity_seconds
         self.default_lang = default_lang
         self.reminder_seconds = reminder_seconds
@@ -242,6 +249,8 @@ class Dispatcher(CounselorSide):
         conversation.reminded_at = 0.0
         self._set_triage(conversation, result.state.triage)
         kind = self.flow.handoff_kind(result.handoff) if result.handoff else None
+        if result.handoff:
+            await self._fill_services(conversation, result)
         if kind == "queue":
             await self.timers.clear(conversation.person_id)
             prompt = self.flow.spec.handoffs[result.handoff].prompt.key
@@ -254,6 +263,15 @@ class Dispatcher(CounselorSide):
             await self.timers.set(conversation.person_id, time.time() + self.reminder_seconds)
         else:
             await self.timers.clear(conversation.person_id)
+
+    async def _fill_services(self, conversation: Conversation, result: StepResult) -> None:
+        """A hand-off that lists services ("information", "both") lists the directory's services
+        open now for the person's concern, region and language."""
+        handoff = self.flow.spec.handoffs[result.handoff]
+        if handoff.services:
+            for reply in result.replies:
+                if reply.key == handoff.prompt.key:
+                    reply.params["services"] = await self.services_text(conversation, "intake")
 
     def _person_entry(self, conversation: Conversation, message: Message) -> Entry:
         """The person's own message as it goes into the transcript (a tap as its label)."""

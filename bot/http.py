@@ -90,6 +90,8 @@ async def metrics(request: web.Request) -> web.Response:
          [(f'outcome="{name[8:]}"', value) for name, value in counted if name.startswith("outcome:")]),
         ("fallback_total", "counter", "People told at once that nobody can serve them now.",
          [("", counters.get("fallback:shown", 0))]),
+        ("referrals_total", "counter", "Services shown or sent to people, by source.",
+         [(f'source="{name[10:]}"', value) for name, value in counted if name.startswith("referrals:")]),
     ]  # fmt: skip
     lines = []
     for name, kind, text, samples in families:

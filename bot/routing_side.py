@@ -12,6 +12,8 @@ import logging
 import time
 from datetime import UTC, datetime
 
+from routing.directory import Directory
+
 from bot.channels.base import Outgoing
 from bot.delivery import Delivery
 from bot.summary import IntakeSummary
@@ -22,6 +24,7 @@ from routing.availability import Availability, Opening, minutes_label
 from routing.conversations import CLOSED, QUEUED, Conversation, Entry
 from routing.organizations import Organizations
 from routing.queue import Offer, Preferences, Queue
+from routing.referrals import Referrals
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +41,8 @@ class RoutingSide(Delivery):
 
     queue: Queue
     availability: Availability
+    directory: Directory
+    referrals: Referrals
     organizations: Organizations
     summary: IntakeSummary
     flow: IntakeFlow
@@ -55,11 +60,11 @@ class RoutingSide(Delivery):
             if opening.opens_at is None:  # not kept in line: the prompt's "you are in line" goes
                 conversation.state = CLOSED
                 kept = [reply for reply in replies if reply.key != prompt_key]  # e.g. the crisis lines
-                closing = [self._closed_now(conversation), Reply("waiting-none-soon")]
+                closing = [await self._closed_now(conversation), Reply("waiting-none-soon")]
                 await self._say(conversation, [*kept, *closing], save=True, said=said)
                 logger.info("no team open person=%s lang=%s", conversation.person_id, conversation.lang)
                 return
-            replies = [*replies, self._closed_now(conversation), self._keep(opening, conversation.lang)]
+            replies = [*replies, await self._closed_now(conversation), self._keep(opening, conversation.lang)]
         rendered = self._render(conversation.lang, replies)
         await self.queue.enqueue(
             conversation, [said, *rendered] if said else rendered, await self._preferences(conversation)
@@ -84,13 +89,23 @@ class RoutingSide(Delivery):
         opening = await self.availability.opening(conversation.lang, team_id=team_id)
         if not opening.serving:
             await self.redis_count("fallback:shown")
-            replies += [self._closed_now(conversation), self._keep(opening, conversation.lang)]
+            replies += [await self._closed_now(conversation), self._keep(opening, conversation.lang)]
         await self._say(conversation, replies)
 
-    def _closed_now(self, conversation: Conversation) -> Reply:
+    async def _closed_now(self, conversation: Conversation) -> Reply:
         """Nobody can serve them now; the services open now for their concern."""
-        services = self.flow.safety.lines("high", conversation.categories, conversation.lang)
-        return Reply("waiting-closed-now", {"services": services})
+        return Reply("waiting-closed-now", {"services": await self.services_text(conversation, "fallback")})
+
+    async def services_text(self, conversation: Conversation, source: str) -> str:
+        """The services open now for the person's concern, region and language, as cards (each
+        counted as a referral); the 24-hour lines if the directory has nothing open that fits."""
+        prefecture = conversation.answers.get("prefecture", "")
+        now = datetime.now(UTC)
+        found = self.directory.search(conversation.categories, prefecture, conversation.lang, now)
+        if not found:
+            return self.flow.safety.lines("high", conversation.categories, conversation.lang)
+        await self.referrals.record(source, [s.id for s in found], conversation.categories, prefecture)
+        return "\n\n".join(self.directory.card(service, conversation.lang, now).text() for service in found)
 
     def _keep(self, opening: Opening, lang: str) -> Reply:
         """Why they keep their place, with the buttons to leave or to have services instead."""
@@ -163,7 +178,7 @@ class RoutingSide(Delivery):
             await self._counselor_says(counselor_id, "counselor-person-left")
         conversation.state = CLOSED
         if services:
-            lines = self.flow.safety.lines("high", conversation.categories, conversation.lang)
+            lines = await self.services_text(conversation, "intake")
             await self._say(conversation, [Reply("waiting-services", {"services": lines})])
         else:
             await self._say(conversation, [Reply("waiting-left")])

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from aiohttp import web
 from redis.asyncio import BlockingConnectionPool, Redis
+from routing.directory import Directory
 
 from bot.channels.base import Outbox
 from bot.channels.hub import SocketChannel, SocketHub
@@ -33,6 +34,7 @@ from routing.conversations import Conversations
 from routing.organizations import Organizations
 from routing.presence import Presence
 from routing.queue import Queue
+from routing.referrals import Referrals
 from routing.scripts import Scripts
 from routing.timers import IntakeTimers
 
@@ -107,6 +109,8 @@ class Service:
             timers=self.timers,
             organizations=self.organizations,
             availability=availability,
+            directory=Directory.load(settings.directory_source()),
+            referrals=Referrals(self.redis),
             continuity_seconds=settings.continuity_days * 86400,
             default_lang=settings.default_language,
             reminder_seconds=settings.intake_reminder_seconds,

@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     intake_reminder_seconds: float = Field(default=600, gt=0, description="Silence before a reminder")
     intake_expiry_seconds: float = Field(default=1800, gt=0, description="Silence before the intake closes")
     organizations_file: Path | None = Field(default=None, description="Organizations, teams and hours")
+    directory_file: Path | None = Field(default=None, description="Directory of services (default: shipped)")
     offer_seconds: float = Field(default=60, gt=0, le=3600, description="Time a counselor has to accept")
     heartbeat_seconds: float = Field(
         default=600, gt=0, description="Silence after which a counselor is taken offline"
@@ -100,6 +101,16 @@ class Settings(BaseSettings):
     def organizations_path(self) -> Path:
         """The organizations file: the configured one, else DATA_DIR/organizations.yaml."""
         return self.organizations_file or self.data_dir / "organizations.yaml"
+
+    @property
+    def directory_path(self) -> Path:
+        """Where the operator's directory lives: the configured file, else DATA_DIR/directory.yaml
+        (created by `tsunagari directory import` from the shipped one)."""
+        return self.directory_file or self.data_dir / "directory.yaml"
+
+    def directory_source(self) -> Path | None:
+        """The directory to serve: the operator's if there is one, else None (the shipped one)."""
+        return self.directory_path if self.directory_path.exists() else None
 
     @property
     def counselors_path(self) -> Path:

@@ -132,6 +132,7 @@ counselor-help =
     /end [outcome] [note]: close the current conversation (without an outcome you are asked)
     /transfer <counselor or org/team> [note]: hand the conversation over, with a note
     /switch: write to your next conversation when you hold several
+    /refer: send the person a service that fits (from the directory)
     /queue and /assign <ticket> <counselor>: (supervisors) see who waits; give a waiting person to a counselor of your organization
     /offline: stop taking conversations
 counselor-now-online = You are online. People waiting in your languages: { $waiting }. Offers will come here; /next takes the next person yourself.
@@ -266,3 +267,12 @@ counselor-still-there = Are you still there? If there is no sign from you soon, 
 option-still_here = I am here
 counselor-thanks-here = Thank you. You stay online.
 counselor-vanished = There was no sign from you for { $minutes } minutes, so you were set offline and your conversations went back to the line. Send /online when you are back.
+counselor-refer-pick = Services for this person's concern, region and language. Tap one to send its card:
+counselor-refer-none = The directory has no service for this person's concern, region and language.
+counselor-referred = Sent: { $service }. The referral is counted (service, concern, region only).
+refer-open-now = open now
+refer-closed-now = closed now
+referral-card =
+    Your counselor sent you a service that may help:
+    { $card }
+option-refer = Send this service

@@ -132,6 +132,7 @@ counselor-help =
     /end [結果] [メモ]：いまの会話を終える（結果がなければ選択肢を出します）
     /transfer <相談員 または 団体/チーム> [メモ]：メモを添えて引き継ぐ
     /switch：複数の会話があるとき、次の会話に切り替える
+    /refer：相談者に合う窓口を送る（窓口一覧から）
     /queue と /assign <チケット> <相談員>：（スーパーバイザー）待っている方を見る／自分の団体の相談員に割り当てる
     /offline：受付をやめる
 counselor-now-online = オンラインになりました。対応言語で待っている方：{ $waiting }人。依頼はここに届きます。/next で自分から次の方とつながることもできます。
@@ -266,3 +267,12 @@ counselor-still-there = いらっしゃいますか？ しばらく応答がな�
 option-still_here = います
 counselor-thanks-here = ありがとうございます。オンラインのままです。
 counselor-vanished = { $minutes }分応答がなかったため、オフラインにして会話を列に戻しました。戻ったら /online を送ってください。
+counselor-refer-pick = この方の相談内容・地域・言語に合う窓口です。送るものをタップしてください：
+counselor-refer-none = この方の相談内容・地域・言語に合う窓口が一覧にありません。
+counselor-referred = 送りました：{ $service }。紹介として記録しました（窓口・相談内容・地域のみ）。
+refer-open-now = 受付中
+refer-closed-now = 時間外
+referral-card =
+    相談員から、役に立ちそうな窓口が届きました：
+    { $card }
+option-refer = この窓口を送る

@@ -81,6 +81,11 @@ def waited_stats() -> str:
     return f"{PREFIX}:stats:waited"
 
 
+def referrals() -> str:
+    """Hash 'source|service|category|prefecture' -> count: referrals for evaluation (no person data)."""
+    return f"{PREFIX}:stats:referrals"
+
+
 def counselors_online() -> str:
     """Set of counselor ids who are online."""
     return f"{PREFIX}:counselors:online"

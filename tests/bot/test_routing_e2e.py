@@ -99,6 +99,8 @@ async def test_with_every_team_closed_the_reply_that_would_queue_gives_the_servi
     person_id = service.dispatcher.pseudonymizer.person_id("telegram", "3001")
     assert (await service.conversations.get(person_id)).state == "closed"
     assert await service.queue.waiting() == 0
+    fallback = [c for c in await service.dispatcher.referrals.counts() if c.source == "fallback"]
+    assert "yorisoi_hotline" in {c.service_id for c in fallback}  # the 24-hour lines, from the directory
 
 
 async def test_when_a_team_opens_soon_the_person_is_told_when_and_keeps_a_place(

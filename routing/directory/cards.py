@@ -1,0 +1,47 @@
+"""Cards: a service as a person sees it, one line per way to reach it, in their language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from routing.directory.model import URL_KINDS, Service
+from routing.directory.schedule import hours_text
+
+ICONS = {"phone": "☎", "chat": "💬", "sns": "📱", "web": "🌐", "walk_in": "📍"}
+SAMPLE_MARK = {"ja": "（サンプル）", "en": " (sample)"}
+
+
+@dataclass(frozen=True)
+class Card:
+    """What a channel renders: a title, a line per channel, whether it is open now, and its links."""
+
+    id: str
+    title: str
+    lines: tuple[str, ...]
+    open_now: bool
+    sample: bool
+    phone: str | None
+    url: str | None
+
+    def text(self) -> str:
+        """Plain lines for Telegram (it makes phone numbers and addresses tappable itself)."""
+        return "\n".join((self.title, *self.lines))
+
+
+def card(service: Service, lang: str, at: datetime) -> Card:
+    """The card for `service` in `lang` (ja, else English), with open-now as of `at`."""
+    ja = lang == "ja"
+    title = service.name(lang)
+    mark = SAMPLE_MARK["ja" if ja else "en"]
+    if service.sample and mark.strip() not in title and "（サンプル）" not in title:
+        title += mark
+    lines = []
+    for channel in service.channels:
+        line = f"{ICONS[channel.kind]} {channel.value}"
+        # A web page is always there; its hours say when the people behind it answer.
+        if channel.kind != "web" or channel.hours != service.hours or service.hours_known:
+            line += f" · {hours_text(channel.hours, lang, channel.hours_known)}"
+        lines.append(line)
+    url = next((c.value for c in service.channels if c.kind in URL_KINDS and c.kind != "sns"), None)
+    return Card(service.id, title, tuple(lines), service.open_at(at), service.sample, service.phone, url)

@@ -1,0 +1,92 @@
+"""The directory of services end to end through the local Bot API server: "information" in the
+intake lists services open now for the person's concern and prefecture, a counselor's referral
+card reaches the person, and every referral is counted (service, concern, region; nobody)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import yaml
+
+from bot.service import Service
+from bot.settings import Settings
+from bot.testing.botapi import LocalBotApi
+from routing.referrals import ReferralCount
+from tests.bot.test_routing_e2e import accept_offer, has_button, online, read_until, to_the_queue
+from tests.conftest import COUNSELOR_B
+
+
+def entry(service_id: str, name: str, phone: str, regions: list[str], hours: str, **extra: object) -> dict:
+    return {
+        "id": service_id, "names": {"ja": name, "en": name}, "organization": "test",
+        "categories": ["loneliness"], "regions": regions, "hours": hours,
+        "channels": [{"kind": "phone", "value": phone}],
+        "languages": ["ja", "en"], "free": True, "sources": ["https://example.invalid/test"],
+        "verified": "2026-11-27", **extra,
+    }  # fmt: skip
+
+
+def directory(tmp_path: Path) -> Path:
+    path = tmp_path / "directory.yaml"
+    services = [
+        entry("tokyo_lonely", "Tokyo Not Alone Line", "03-1111-2222", ["13"], "24h"),
+        entry("osaka_lonely", "Osaka Evening Line", "06-3333-4444", ["27"], "24h"),
+        entry("tokyo_closed", "Tokyo Office Hours Desk", "03-5555-6666", ["13"], "closed"),
+        entry("national_line", "National Listening Line", "0120-000-111", ["national"], "24h"),
+    ]
+    path.write_text(yaml.safe_dump(services, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+async def test_information_lists_services_open_now_for_the_concern_and_prefecture(
+    botapi: LocalBotApi, settings: Settings, start_service: Callable, tmp_path: Path
+) -> None:
+    settings.directory_file = directory(tmp_path)
+    service: Service = await start_service()
+    person = botapi.user(3201, first_name="Mei", language_code="en")
+    botapi.send_text(person, "/start")
+    for tap in ("consent", "lang_en", "cat_loneliness"):
+        (question,) = await botapi.wait_for_messages(3201)
+        botapi.press_button(person, question["message_id"], tap)
+    await botapi.wait_for_messages(3201)  # where do you live?
+    botapi.send_text(person, "東京都世田谷区")
+    (help_mode,) = await botapi.wait_for_messages(3201)
+
+    botapi.press_button(person, help_mode["message_id"], "help_info")
+
+    (services,) = await botapi.wait_for_messages(3201)
+    text = services["text"]
+    assert "Tokyo Not Alone Line" in text and "03-1111-2222" in text
+    assert "National Listening Line" in text
+    assert text.index("Tokyo Not Alone Line") < text.index("National Listening Line")  # local first
+    assert "Osaka" not in text  # another prefecture's service
+    assert "Office Hours Desk" not in text  # closed now
+    counts = await service.dispatcher.referrals.counts()
+    assert ReferralCount("intake", "tokyo_lonely", "loneliness", "13", 1) in counts
+    assert not [c for c in counts if c.service_id in ("osaka_lonely", "tokyo_closed")]
+
+
+async def test_a_counselors_referral_card_reaches_the_person_and_is_counted(
+    botapi: LocalBotApi, settings: Settings, start_service: Callable, tmp_path: Path
+) -> None:
+    settings.directory_file = directory(tmp_path)
+    service: Service = await start_service()
+    counselor = await online(botapi, COUNSELOR_B)
+    await to_the_queue(botapi, 3202)  # in Osaka, lonely
+    await accept_offer(botapi, counselor)
+    await read_until(botapi, 3202, lambda m: "A counselor has joined" in m["text"])
+
+    botapi.send_text(counselor, "/refer")
+    (choices,) = await botapi.wait_for_messages(COUNSELOR_B)
+    offered = [option for _, option in botapi.buttons(choices)]
+    assert offered[0] == "refer:osaka_lonely" and "refer:tokyo_lonely" not in offered
+    botapi.press_button(counselor, choices["message_id"], "refer:osaka_lonely")
+
+    (sent,) = await botapi.wait_for_messages(COUNSELOR_B)
+    assert "Sent: Osaka Evening Line" in sent["text"]
+    (card,) = await botapi.wait_for_messages(3202)
+    assert "Your counselor sent you a service" in card["text"] and "06-3333-4444" in card["text"]
+    counts = await service.dispatcher.referrals.counts()
+    assert ReferralCount("counselor", "osaka_lonely", "loneliness", "27", 1) in counts
+    assert not has_button("refer:")(card)
