@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import csv
 import os
 import sys
 from pathlib import Path
@@ -77,3 +78,40 @@ async def test_simulate_refuses_a_load_the_counselors_can_never_keep_up_with() -
     code, _, err = await run("simulate", "--counselors", "2", "--arrivals-per-hour", "9")
 
     assert code == 2 and "the line grows without end below 4 counselors" in err
+
+
+def test_directory_import_takes_all_rows_or_none_and_export_and_check_work(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    exported = data_dir / "export.csv"
+    assert main(["directory", "export", "-o", str(exported)]) == 0
+    with exported.open(encoding="utf-8", newline="") as file:
+        rows = list(csv.DictReader(file))
+    assert len(rows) == 48
+    assert main(["directory", "check"]) == 0
+    assert "ok: 48 services" in capsys.readouterr().out
+
+    # A city desk to add, and a second row whose phone is wrong: nothing may be imported.
+    desk = dict(rows[-1], id="sample_city_desk_2", name_ja="区役所相談窓口（サンプル2）",
+                name_en="Ward office desk (sample 2)", channels="phone:03-0000-0002")  # fmt: skip
+    broken = dict(desk, id="sample_city_desk_3", channels="phone:call-us-maybe")
+    bad = data_dir / "bad.csv"
+    write_rows(bad, [desk, broken])
+    assert main(["directory", "import", str(bad)]) == 2
+    error = capsys.readouterr().err
+    assert "bad.csv:3:" in error and "channels" in error
+    assert not (data_dir / "directory.yaml").exists()
+
+    good = data_dir / "good.csv"
+    write_rows(good, [desk])
+    assert main(["directory", "import", str(good)]) == 0
+    assert "imported 1 services (1 new, 0 updated)" in capsys.readouterr().out
+    assert main(["directory", "check"]) == 0
+    assert "ok: 49 services" in capsys.readouterr().out
+
+
+def write_rows(path: Path, rows: list[dict[str, str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)

@@ -314,3 +314,23 @@ def test_export_round_trips_the_shipped_directory(shipped: Directory, tmp_path: 
     path = tmp_path / f"export.{suffix}"
     (write_yaml if suffix == "yaml" else write_csv)(shipped.services, path)
     assert tuple(read_file(path)) == shipped.services
+
+
+def test_the_crisis_replies_lines_agree_with_the_directory() -> None:
+    """The intake's crisis replies read flows/data/crisis_resources.yaml (flows/ stays free of
+    routing/); every line there is in the directory under the same id and number, and the 24-hour
+    ones are the directory's crisis lines, so the two can never drift apart."""
+    from flows.resources import CrisisResources
+
+    shipped = Directory.load()
+    digits = str.maketrans("", "", "-# ")
+    for resource in CrisisResources.load().entries:
+        service = shipped.get(resource.id)
+        assert service is not None, f"{resource.id} is not in the directory"
+        if resource.phone:
+            phones = {c.value.translate(digits) for c in service.channels if c.kind == "phone"}
+            assert resource.phone.translate(digits) in phones, resource.id
+        if resource.open_24h and not resource.uncertain:
+            assert service.crisis and service.emergency == resource.emergency, resource.id
+    crisis_ids = {s.id for s in shipped.services if s.crisis}
+    assert crisis_ids == {r.id for r in CrisisResources.load().entries if r.open_24h and not r.uncertain}
