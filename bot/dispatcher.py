@@ -10,8 +10,6 @@ from __future__ import annotations
 import logging
 import time
 
-from routing.directory import Directory
-
 from bot.channels.base import Outbox, Outgoing
 from bot.counselor_side import CounselorSide
 from bot.counselors import CounselorDirectory
@@ -26,6 +24,7 @@ from flows.triage import Reason, TriageResult, risk_rank
 from locales import Catalog
 from routing.availability import Availability
 from routing.conversations import CLOSED, CONNECTED, QUEUED, Conversation, Conversations, Entry
+from routing.directory import Directory
 from routing.organizations import Organizations
 from routing.presence import Presence
 from routing.queue import Queue

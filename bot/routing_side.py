@@ -12,8 +12,6 @@ import logging
 import time
 from datetime import UTC, datetime
 
-from routing.directory import Directory
-
 from bot.channels.base import Outgoing
 from bot.delivery import Delivery
 from bot.summary import IntakeSummary
@@ -22,6 +20,7 @@ from flows.messages import Reply
 from routing import keys
 from routing.availability import Availability, Opening, minutes_label
 from routing.conversations import CLOSED, QUEUED, Conversation, Entry
+from routing.directory import Directory
 from routing.organizations import Organizations
 from routing.queue import Offer, Preferences, Queue
 from routing.referrals import Referrals

@@ -13,7 +13,6 @@ from datetime import timedelta
 
 from aiohttp import web
 from redis.asyncio import BlockingConnectionPool, Redis
-from routing.directory import Directory
 
 from bot.channels.base import Outbox
 from bot.channels.hub import SocketChannel, SocketHub
@@ -31,6 +30,7 @@ from flows.triage import CATEGORIES
 from locales import Catalog
 from routing.availability import Availability
 from routing.conversations import Conversations
+from routing.directory import Directory
 from routing.organizations import Organizations
 from routing.presence import Presence
 from routing.queue import Queue

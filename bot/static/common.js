@@ -55,7 +55,8 @@
 
   /**
    * The <li class="msg msg-ROLE"> for one message M: a .msg-label (not for system notices)
-   * with ROLELABEL(role), then the .msg-text (text via textContent only: it is user text).
+   * with ROLELABEL(role), then the .msg-text (a person's or counselor's words via textContent
+   * only; the service's own messages with their numbers and addresses as links, built as nodes).
    */
   function renderMessage(m, roleLabel) {
     const role = normalRole(m.role);
@@ -71,9 +72,38 @@
     }
     const text = document.createElement('div');
     text.className = 'msg-text';
-    text.textContent = m.text == null ? '' : String(m.text);
+    const body = m.text == null ? '' : String(m.text);
+    if (role === 'bot' || role === 'system') {
+      appendLinked(text, body);
+    } else {
+      text.textContent = body;
+    }
     item.appendChild(text);
     return item;
+  }
+
+  // Web addresses, and phone numbers as services write them (0120-279-338, 03-0000-0000, #9999,
+  // 110, 119, 189), in the service's own messages: tappable, as Telegram makes them.
+  const LINKABLE = /(https?:\/\/[^\s、。）)]+)|(#\d{4}|\b0\d{1,4}-\d{1,4}-\d{3,4}\b|\b(?:110|119|189)\b)/g;
+
+  /** Append BODY to EL as text nodes and <a> elements (built as nodes: never parsed as HTML). */
+  function appendLinked(el, body) {
+    let last = 0;
+    for (const match of body.matchAll(LINKABLE)) {
+      if (match.index > last) el.appendChild(document.createTextNode(body.slice(last, match.index)));
+      const link = document.createElement('a');
+      link.textContent = match[0];
+      if (match[1]) {
+        link.href = match[1];
+        link.target = '_blank';
+        link.rel = 'noopener noreferrer';
+      } else {
+        link.href = 'tel:' + match[0].replace(/-/g, '').replace('#', '%23');
+      }
+      el.appendChild(link);
+      last = match.index + match[0].length;
+    }
+    if (last < body.length) el.appendChild(document.createTextNode(body.slice(last)));
   }
 
   /**

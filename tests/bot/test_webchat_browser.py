@@ -20,6 +20,10 @@ async def expect_kept_in_line(page: Page) -> None:
     await expect(bot.nth(-3)).to_contain_text("You are now waiting for a counselor")
     await expect(bot.nth(-2)).to_contain_text("No counselor is available right now.")
     await expect(bot.nth(-2)).to_contain_text("0120-279-338")
+    # The services' numbers and addresses are tappable, as on Telegram.
+    await expect(bot.nth(-2).locator("a[href='tel:0120279338']")).to_have_text("0120-279-338")
+    web = bot.nth(-2).locator("a[href^='https://']").first
+    await expect(web).to_have_attribute("rel", "noopener noreferrer")
     await expect(bot.last).to_contain_text("You keep your place in line")
     await expect(page.locator(".option[data-id=waiting_services]")).to_be_visible()
     await expect(page.locator(".option[data-id=waiting_leave]")).to_be_visible()
