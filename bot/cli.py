@@ -158,6 +158,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
+    settings.directory_samples = True  # the demo shows the sample city and prefecture services
     _ensure_demo_organizations(settings)
     key = _ensure_demo_counselor(settings)
     return asyncio.run(_serve(settings, demo=True, console_key=key))
@@ -300,15 +301,22 @@ async def _simulated_waits(counselors: int, lam: float, mu: float, people: int, 
 
 
 def _directory_import(args: argparse.Namespace, settings: Settings) -> int:
-    """Validate every row first; then merge by id into the operator's directory file."""
+    """Validate every row first; then merge by id into the operator's directory file. The running
+    service reads the directory at start-up: restart it to serve what was imported."""
+    if not args.file.is_file():
+        print(f"tsunagari: {args.file}: no such file", file=sys.stderr)
+        return 2
     incoming = read_file(args.file)
-    current = Directory.load(settings.directory_source())
+    target = settings.directory_path
+    current = Directory.load(target if target.exists() else None)
     by_id = {service.id: service for service in current.services}
     new = sum(service.id not in by_id for service in incoming)
     by_id.update((service.id, service) for service in incoming)
-    write_yaml(list(by_id.values()), settings.directory_path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_yaml(list(by_id.values()), target)
     updated = len(incoming) - new
-    print(f"imported {len(incoming)} services ({new} new, {updated} updated) into {settings.directory_path}")
+    print(f"imported {len(incoming)} services ({new} new, {updated} updated) into {target}")
+    print("restart the service to serve them")
     return 0
 
 

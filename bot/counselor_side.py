@@ -103,7 +103,8 @@ class CounselorSide(RoutingSide):
             outcome, _, ticket_id = value.removeprefix(CLOSE).partition(":")
             await self._close(counselor, message, [outcome], ticket_id)
         elif value.startswith(REFER):
-            await self._refer(counselor, message, value.removeprefix(REFER))
+            ticket_id, _, service_id = value.removeprefix(REFER).partition(":")
+            await self._refer(counselor, message, ticket_id, service_id)
         elif value == STILL_HERE:
             here = (await self.presence.get(counselor.id)).status != "offline"
             await self._reply(
@@ -330,6 +331,7 @@ class CounselorSide(RoutingSide):
             now,
             open_now=False,
             limit=REFERRAL_CHOICES,
+            samples=self.directory_samples,
         )
         if not found:
             await self._reply(message, counselor.lang, [Reply("counselor-refer-none")])
@@ -337,7 +339,7 @@ class CounselorSide(RoutingSide):
         text = self.catalog.text
         options = tuple(
             (
-                REFER + service.id,
+                f"{REFER}{conversation.ticket_id}:{service.id}",  # the person it was asked for
                 f"{service.name(counselor.lang)} · "
                 + text(counselor.lang, "refer-open-now" if service.open_at(now) else "refer-closed-now"),
             )
@@ -348,11 +350,11 @@ class CounselorSide(RoutingSide):
             message.channel, message.address, [Outgoing(body, "system", options)], counselor.lang
         )
 
-    async def _refer(self, counselor: Counselor, message: Message, service_id: str) -> None:
-        """Send the chosen service's card to the person, and count the referral."""
+    async def _refer(self, counselor: Counselor, message: Message, ticket_id: str, service_id: str) -> None:
+        """Send the chosen service's card to the person it was chosen for, and count the referral."""
         conversation = await self._current(counselor)
         service = self.directory.get(service_id)
-        if conversation is None or service is None:
+        if conversation is None or service is None or conversation.ticket_id != ticket_id:
             await self._reply(message, counselor.lang, [Reply("counselor-no-conversation")])
             return
         card = self.directory.card(service, conversation.lang, datetime.now(UTC))

@@ -59,6 +59,7 @@ class Dispatcher(CounselorSide):
         availability: Availability,
         directory: Directory,
         referrals: Referrals,
+        directory_samples: bool = False,
         default_lang: str = "ja",
         continuity_seconds: float = 14 * 86400,
         reminder_seconds: float = 600,
@@ -76,6 +77,7 @@ class Dispatcher(CounselorSide):
         self.organizations = organizations
         self.availability = availability
         self.directory = directory
+        self.directory_samples = directory_samples
         self.referrals = referrals
         self.continuity_seconds = continuity_seconds
         self.default_lang = default_lang
@@ -248,12 +250,13 @@ class Dispatcher(CounselorSide):
         conversation.reminded_at = 0.0
         self._set_triage(conversation, result.state.triage)
         kind = self.flow.handoff_kind(result.handoff) if result.handoff else None
-        if result.handoff:
-            await self._fill_services(conversation, result)
+        if result.handoff and kind != "queue":  # a queue hand-off fills them once it knows who is open
+            await self.fill_services(conversation, result.replies, self.flow.spec.handoffs[result.handoff])
         if kind == "queue":
             await self.timers.clear(conversation.person_id)
-            prompt = self.flow.spec.handoffs[result.handoff].prompt.key
-            await self.queue_person(conversation, result.replies, said, prompt)
+            await self.queue_person(
+                conversation, result.replies, said, self.flow.spec.handoffs[result.handoff]
+            )
             return
         if kind == "closed":
             conversation.state = CLOSED
@@ -262,15 +265,6 @@ class Dispatcher(CounselorSide):
             await self.timers.set(conversation.person_id, time.time() + self.reminder_seconds)
         else:
             await self.timers.clear(conversation.person_id)
-
-    async def _fill_services(self, conversation: Conversation, result: StepResult) -> None:
-        """A hand-off that lists services ("information", "both") lists the directory's services
-        open now for the person's concern, region and language."""
-        handoff = self.flow.spec.handoffs[result.handoff]
-        if handoff.services:
-            for reply in result.replies:
-                if reply.key == handoff.prompt.key:
-                    reply.params["services"] = await self.services_text(conversation, "intake")
 
     def _person_entry(self, conversation: Conversation, message: Message) -> Entry:
         """The person's own message as it goes into the transcript (a tap as its label)."""

@@ -17,6 +17,7 @@ from bot.delivery import Delivery
 from bot.summary import IntakeSummary
 from flows.intake import IntakeFlow
 from flows.messages import Reply
+from flows.spec import HandoffSpec
 from routing import keys
 from routing.availability import Availability, Opening, minutes_label
 from routing.conversations import CLOSED, QUEUED, Conversation, Entry
@@ -41,6 +42,7 @@ class RoutingSide(Delivery):
     queue: Queue
     availability: Availability
     directory: Directory
+    directory_samples: bool
     referrals: Referrals
     organizations: Organizations
     summary: IntakeSummary
@@ -48,7 +50,7 @@ class RoutingSide(Delivery):
     continuity_seconds: float
 
     async def queue_person(
-        self, conversation: Conversation, replies: list[Reply], said: Entry | None, prompt_key: str
+        self, conversation: Conversation, replies: list[Reply], said: Entry | None, handoff: HandoffSpec
     ) -> None:
         """The intake hands the person to a counselor. If a team for their language is open with
         someone online, they join the line and learn their place; if not, the very reply says so,
@@ -58,12 +60,18 @@ class RoutingSide(Delivery):
             await self.redis_count("fallback:shown")
             if opening.opens_at is None:  # not kept in line: the prompt's "you are in line" goes
                 conversation.state = CLOSED
-                kept = [reply for reply in replies if reply.key != prompt_key]  # e.g. the crisis lines
+                kept = [
+                    reply for reply in replies if reply.key != handoff.prompt.key
+                ]  # e.g. the crisis lines
                 closing = [await self._closed_now(conversation), Reply("waiting-none-soon")]
                 await self._say(conversation, [*kept, *closing], save=True, said=said)
                 logger.info("no team open person=%s lang=%s", conversation.person_id, conversation.lang)
                 return
-            replies = [*replies, await self._closed_now(conversation), self._keep(opening, conversation.lang)]
+        # The prompt's own list of services ("both"), once: the fallback then points to it.
+        listed = await self.fill_services(conversation, replies, handoff)
+        if not opening.serving:
+            closed_now = Reply("waiting-closed-now-above") if listed else await self._closed_now(conversation)
+            replies = [*replies, closed_now, self._keep(opening, conversation.lang)]
         rendered = self._render(conversation.lang, replies)
         await self.queue.enqueue(
             conversation, [said, *rendered] if said else rendered, await self._preferences(conversation)
@@ -79,6 +87,18 @@ class RoutingSide(Delivery):
         if opening.serving:
             await self.tell_place(conversation)
         await self.route()
+
+    async def fill_services(
+        self, conversation: Conversation, replies: list[Reply], handoff: HandoffSpec
+    ) -> bool:
+        """A hand-off that lists services ("information", "both") lists the directory's services
+        open now for the person's concern, region and language; True if it did."""
+        if not handoff.services:
+            return False
+        for reply in replies:
+            if reply.key == handoff.prompt.key:
+                reply.params["services"] = await self.services_text(conversation, "intake")
+        return True
 
     async def back_in_line(self, conversation: Conversation, key: str, team_id: str = "") -> None:
         """Tell a person put back in line (their counselor vanished, a transfer to a team) where
@@ -99,8 +119,14 @@ class RoutingSide(Delivery):
         """The services open now for the person's concern, region and language, as cards (each
         counted as a referral); the 24-hour lines if the directory has nothing open that fits."""
         prefecture = conversation.answers.get("prefecture", "")
-        now = datetime.now(UTC)
-        found = self.directory.search(conversation.categories, prefecture, conversation.lang, now)
+        now, lang = datetime.now(UTC), conversation.lang
+        found = self.directory.search(
+            conversation.categories, prefecture, lang, now, samples=self.directory_samples
+        )
+        if not any(service.crisis for service in found):  # always one line that answers day and night
+            found += [
+                s for s in self.directory.crisis_lines(lang, now) if not s.emergency and s not in found
+            ][:1]
         if not found:
             return self.flow.safety.lines("high", conversation.categories, conversation.lang)
         await self.referrals.record(source, [s.id for s in found], conversation.categories, prefecture)

@@ -111,6 +111,7 @@ class Service:
             availability=availability,
             directory=Directory.load(settings.directory_source()),
             referrals=Referrals(self.redis),
+            directory_samples=settings.directory_samples,
             continuity_seconds=settings.continuity_days * 86400,
             default_lang=settings.default_language,
             reminder_seconds=settings.intake_reminder_seconds,

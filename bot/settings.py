@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     intake_expiry_seconds: float = Field(default=1800, gt=0, description="Silence before the intake closes")
     organizations_file: Path | None = Field(default=None, description="Organizations, teams and hours")
     directory_file: Path | None = Field(default=None, description="Directory of services (default: shipped)")
+    directory_samples: bool = Field(default=False, description="Show the directory's sample services (demo)")
     offer_seconds: float = Field(default=60, gt=0, le=3600, description="Time a counselor has to accept")
     heartbeat_seconds: float = Field(
         default=600, gt=0, description="Silence after which a counselor is taken offline"
@@ -110,6 +111,8 @@ class Settings(BaseSettings):
 
     def directory_source(self) -> Path | None:
         """The directory to serve: the operator's if there is one, else None (the shipped one)."""
+        if self.directory_file is not None and not self.directory_file.exists():
+            raise SettingsError(f"TSUNAGARI_DIRECTORY_FILE: {self.directory_file} does not exist")
         return self.directory_path if self.directory_path.exists() else None
 
     @property

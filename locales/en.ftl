@@ -214,6 +214,7 @@ waiting-place-unknown = You are number { $position } in line. You can keep writi
 waiting-closed-now =
     No counselor is available right now. I am sorry. These services are open now:
     { $services }
+waiting-closed-now-above = No counselor is available right now. I am sorry. The services above are open now.
 waiting-keep = A team opens { $opens }. You keep your place in line and will be connected then. You can leave the line at any time.
 waiting-unstaffed = You keep your place in line and will be connected as soon as a counselor is free. You can leave the line at any time.
 waiting-kept-anyway = No team is expected to open in the next hours, so please also contact one of the services above. You keep your place in line all the same, and can leave it at any time.

@@ -10,6 +10,7 @@ from routing.directory.schedule import hours_text
 
 ICONS = {"phone": "☎", "chat": "💬", "sns": "📱", "web": "🌐", "walk_in": "📍"}
 SAMPLE_MARK = {"ja": "（サンプル）", "en": " (sample)"}
+ONLY_JAPANESE = {"ja": "（日本語のみ）", "en": "(in Japanese only)"}
 
 
 @dataclass(frozen=True)
@@ -39,9 +40,11 @@ def card(service: Service, lang: str, at: datetime) -> Card:
     lines = []
     for channel in service.channels:
         line = f"{ICONS[channel.kind]} {channel.value}"
-        # A web page is always there; its hours say when the people behind it answer.
-        if channel.kind != "web" or channel.hours != service.hours or service.hours_known:
+        # A web page is always there: hours on it would promise someone who answers.
+        if channel.kind != "web":
             line += f" · {hours_text(channel.hours, lang, channel.hours_known)}"
         lines.append(line)
+    if lang not in service.languages:  # search fell back to Japanese-speaking services
+        lines.append(ONLY_JAPANESE["ja" if ja else "en"])
     url = next((c.value for c in service.channels if c.kind in URL_KINDS and c.kind != "sns"), None)
     return Card(service.id, title, tuple(lines), service.open_at(at), service.sample, service.phone, url)

@@ -29,7 +29,7 @@ FIELDS = (
 REQUIRED = ("id", "names", "organization", "categories", "regions", "channels", "hours", "languages",
             "sources", "verified")  # fmt: skip
 ALL_CATEGORIES = frozenset(CATEGORIES)
-_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,59}")
+_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")  # "refer:<ticket>:<id>" fits Telegram's 64 bytes
 _LANGUAGE = re.compile(r"[a-z]{2,3}")
 _PHONE = re.compile(r"[#+]?[0-9]+(-[0-9]+)*")
 _MUNICIPALITY = re.compile(r"[0-9]{5,6}")

@@ -69,11 +69,17 @@ class Directory:
         open_now: bool = True,
         limit: int = 5,
         municipality: str | None = None,
+        samples: bool = False,
     ) -> list[Service]:
-        """The best-fitting services for this concern, place, language and time (see module docstring)."""
+        """The best-fitting services for this concern, place, language and time (see module docstring).
+        Sample entries (made-up services that show the format) only with `samples=True` (the demo)."""
         at = at or datetime.now(UTC)
         wanted = frozenset(categories)
-        fitting = [s for s in self.services if self._fits(s, wanted, prefecture, municipality, at, open_now)]
+        fitting = [
+            s
+            for s in self.services
+            if (samples or not s.sample) and self._fits(s, wanted, prefecture, municipality, at, open_now)
+        ]
         speaking = [s for s in fitting if lang in s.languages] or [s for s in fitting if "ja" in s.languages]
         ranked = sorted(speaking, key=lambda s: self._rank(s, wanted, prefecture, at))[: max(limit, 0)]
         # hotlines.yaml: never send someone to an unconfirmed line without a confirmed one beside it.
@@ -110,7 +116,7 @@ class Directory:
 
     def _rank(
         self, service: Service, wanted: frozenset[str], prefecture: str | None, at: datetime
-    ) -> tuple[int, int, int, bool, int]:
+    ) -> tuple[int, int, int, bool, bool, int]:
         if service.municipalities:
             place = 0
         elif prefecture is not None and prefecture in service.regions:
@@ -118,4 +124,7 @@ class Directory:
         else:
             place = 2
         when = 0 if service.open_at(at) else 1 if service.next_open(at, SOON) else 2
-        return (-len(service.categories & wanted), place, when, service.uncertain, self._order[service.id])
+        # A web page alone (a portal) comes after services where someone answers.
+        page_only = all(channel.kind == "web" for channel in service.channels)
+        fit = -len(service.categories & wanted)
+        return (fit, place, when, page_only, service.uncertain, self._order[service.id])

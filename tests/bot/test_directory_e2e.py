@@ -80,8 +80,9 @@ async def test_a_counselors_referral_card_reaches_the_person_and_is_counted(
     botapi.send_text(counselor, "/refer")
     (choices,) = await botapi.wait_for_messages(COUNSELOR_B)
     offered = [option for _, option in botapi.buttons(choices)]
-    assert offered[0] == "refer:osaka_lonely" and "refer:tokyo_lonely" not in offered
-    botapi.press_button(counselor, choices["message_id"], "refer:osaka_lonely")
+    ticket = (await service.presence.get("c-b")).ticket_id
+    assert offered[0] == f"refer:{ticket}:osaka_lonely" and f"refer:{ticket}:tokyo_lonely" not in offered
+    botapi.press_button(counselor, choices["message_id"], f"refer:{ticket}:osaka_lonely")
 
     (sent,) = await botapi.wait_for_messages(COUNSELOR_B)
     assert "Sent: Osaka Evening Line" in sent["text"]
@@ -90,3 +91,60 @@ async def test_a_counselors_referral_card_reaches_the_person_and_is_counted(
     counts = await service.dispatcher.referrals.counts()
     assert ReferralCount("counselor", "osaka_lonely", "loneliness", "27", 1) in counts
     assert not has_button("refer:")(card)
+
+
+async def test_a_line_that_answers_day_and_night_is_always_among_the_services(
+    botapi: LocalBotApi, settings: Settings, start_service: Callable, tmp_path: Path
+) -> None:
+    path = tmp_path / "directory.yaml"
+    services = [
+        {**entry("mind_desk", "Mind Desk", "03-7777-8888", ["national"], "24h"),
+         "categories": ["mental_health"]},
+        {**entry("night_line", "Night Line", "0120-999-000", ["national"], "24h"), "crisis": True,
+         "categories": ["domestic_violence"]},
+    ]  # fmt: skip
+    path.write_text(yaml.safe_dump(services, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    settings.directory_file = path
+    await start_service()
+    person = botapi.user(3203, first_name="Ken", language_code="en")
+    botapi.send_text(person, "/start")
+    for tap in ("consent", "lang_en", "cat_mind"):
+        (question,) = await botapi.wait_for_messages(3203)
+        botapi.press_button(person, question["message_id"], tap)
+    (region,) = await botapi.wait_for_messages(3203)
+    botapi.press_button(person, region["message_id"], "region_skip")
+    (help_mode,) = await botapi.wait_for_messages(3203)
+
+    botapi.press_button(person, help_mode["message_id"], "help_info")
+
+    (shown,) = await botapi.wait_for_messages(3203)
+    assert "Mind Desk" in shown["text"] and "Night Line" in shown["text"] and "0120-999-000" in shown["text"]
+
+
+async def test_both_with_every_team_closed_lists_the_services_once_and_counts_them_once(
+    botapi: LocalBotApi, settings: Settings, start_service: Callable, tmp_path: Path
+) -> None:
+    settings.directory_file = directory(tmp_path)
+    teams = [{"id": "desk", "name": {"ja": "窓口", "en": "Desk"}, "languages": ["ja", "en"], "hours": "24h"}]
+    orgs = tmp_path / "organizations.yaml"
+    orgs.write_text(yaml.safe_dump({"organizations": [{"id": "city", "name": {"ja": "市", "en": "City"},
+                                                        "teams": teams}]}))  # fmt: skip
+    settings.organizations_file = orgs  # open around the clock, but nobody online: kept in line
+    service: Service = await start_service()
+    person = botapi.user(3204, first_name="Rin", language_code="en")
+    botapi.send_text(person, "/start")
+    for tap in ("consent", "lang_en", "cat_loneliness"):
+        (question,) = await botapi.wait_for_messages(3204)
+        botapi.press_button(person, question["message_id"], tap)
+    await botapi.wait_for_messages(3204)
+    botapi.send_text(person, "東京都")
+    (help_mode,) = await botapi.wait_for_messages(3204)
+
+    botapi.press_button(person, help_mode["message_id"], "help_both")
+
+    replies = await read_until(botapi, 3204, lambda m: bool(LocalBotApi.buttons(m)))
+    text = "\n".join(m["text"] for m in replies)
+    assert text.count("03-1111-2222") == 1  # listed once, in the hand-off message
+    assert "The services above are open now" in text
+    counts = await service.dispatcher.referrals.counts()
+    assert [(c.source, c.count) for c in counts if c.service_id == "tokyo_lonely"] == [("intake", 1)]

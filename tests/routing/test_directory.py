@@ -206,14 +206,30 @@ def test_card_text_in_japanese_and_english(shipped: Directory) -> None:
     yorisoi = shipped.get("yorisoi_hotline")
     assert yorisoi is not None
     ja = card(yorisoi, "ja", jst(12, 1, 3, 0))
-    assert (
-        ja.text()
-        == "よりそいホットライン\n☎ 0120-279-338 · 24時間\n🌐 https://www.since2011.net/yorisoi/ · 24時間"
-    )
+    assert ja.text() == "よりそいホットライン\n☎ 0120-279-338 · 24時間\n🌐 https://www.since2011.net/yorisoi/"
     assert ja.open_now and ja.phone == "0120-279-338" and ja.url == "https://www.since2011.net/yorisoi/"
     en = shipped.card(shipped.get("kodomo_jinken_110"), "en", jst(12, 1, 3, 0))  # type: ignore[arg-type]
     assert en.title == "Children's Human Rights 110" and not en.open_now
     assert en.lines[0] == "☎ 0120-007-110 · weekdays 8:30–17:15"
+    # Japanese-only services found for someone writing in English say so on the card.
+    assert shipped.card(yorisoi, "en", jst(12, 1, 3, 0)).lines[-1] == "(in Japanese only)"
+
+
+def test_samples_are_shown_only_when_asked_for(shipped: Directory) -> None:
+    tuesday_morning = jst(12, 1, 10, 0)
+    real = shipped.search(["loneliness"], "13", "ja", tuesday_morning, limit=10)
+    demo = shipped.search(["loneliness"], "13", "ja", tuesday_morning, limit=10, samples=True)
+    assert not any(s.sample for s in real)
+    assert demo[0].id == "sample_tokyo_prefecture"  # local before national, in the demo
+
+
+def test_english_at_night_is_not_told_a_japanese_only_line_speaks_english(shipped: Directory) -> None:
+    found = shipped.search(["domestic_violence"], "13", "en", jst(12, 1, 3, 0), limit=10)
+    for service in found:
+        assert "en" in service.languages or shipped.card(service, "en", jst(12, 1, 3, 0)).lines[-1] == (
+            "(in Japanese only)"
+        )
+    assert all(not (s.id == "yorisoi_hotline" and "en" in s.languages) for s in found)
 
 
 def test_sample_cards_say_sample(shipped: Directory) -> None:
