@@ -27,6 +27,22 @@ def entry(service_id: str, name: str, phone: str, regions: list[str], hours: str
     }  # fmt: skip
 
 
+async def to_how_to_help(botapi: LocalBotApi, user_id: int, concern: str, where: str | None) -> dict:
+    """A person goes through the intake in English to "how would you like help?"; that question."""
+    person = botapi.user(user_id, first_name="Mei", language_code="en")
+    botapi.send_text(person, "/start")
+    for tap in ("consent", "lang_en", concern):
+        (question,) = await botapi.wait_for_messages(user_id)
+        botapi.press_button(person, question["message_id"], tap)
+    (region,) = await botapi.wait_for_messages(user_id)
+    if where is None:
+        botapi.press_button(person, region["message_id"], "region_skip")
+    else:
+        botapi.send_text(person, where)
+    (help_mode,) = await botapi.wait_for_messages(user_id)
+    return help_mode
+
+
 def directory(tmp_path: Path) -> Path:
     path = tmp_path / "directory.yaml"
     services = [
@@ -44,16 +60,9 @@ async def test_information_lists_services_open_now_for_the_concern_and_prefectur
 ) -> None:
     settings.directory_file = directory(tmp_path)
     service: Service = await start_service()
-    person = botapi.user(3201, first_name="Mei", language_code="en")
-    botapi.send_text(person, "/start")
-    for tap in ("consent", "lang_en", "cat_loneliness"):
-        (question,) = await botapi.wait_for_messages(3201)
-        botapi.press_button(person, question["message_id"], tap)
-    await botapi.wait_for_messages(3201)  # where do you live?
-    botapi.send_text(person, "東京都世田谷区")
-    (help_mode,) = await botapi.wait_for_messages(3201)
+    help_mode = await to_how_to_help(botapi, 3201, "cat_loneliness", "東京都世田谷区")
 
-    botapi.press_button(person, help_mode["message_id"], "help_info")
+    botapi.press_button(help_mode["chat"]["id"], help_mode["message_id"], "help_info")
 
     (services,) = await botapi.wait_for_messages(3201)
     text = services["text"]
@@ -106,16 +115,9 @@ async def test_a_line_that_answers_day_and_night_is_always_among_the_services(
     path.write_text(yaml.safe_dump(services, allow_unicode=True, sort_keys=False), encoding="utf-8")
     settings.directory_file = path
     await start_service()
-    person = botapi.user(3203, first_name="Ken", language_code="en")
-    botapi.send_text(person, "/start")
-    for tap in ("consent", "lang_en", "cat_mind"):
-        (question,) = await botapi.wait_for_messages(3203)
-        botapi.press_button(person, question["message_id"], tap)
-    (region,) = await botapi.wait_for_messages(3203)
-    botapi.press_button(person, region["message_id"], "region_skip")
-    (help_mode,) = await botapi.wait_for_messages(3203)
+    help_mode = await to_how_to_help(botapi, 3203, "cat_mind", None)
 
-    botapi.press_button(person, help_mode["message_id"], "help_info")
+    botapi.press_button(help_mode["chat"]["id"], help_mode["message_id"], "help_info")
 
     (shown,) = await botapi.wait_for_messages(3203)
     assert "Mind Desk" in shown["text"] and "Night Line" in shown["text"] and "0120-999-000" in shown["text"]
@@ -131,16 +133,9 @@ async def test_both_with_every_team_closed_lists_the_services_once_and_counts_th
                                                         "teams": teams}]}))  # fmt: skip
     settings.organizations_file = orgs  # open around the clock, but nobody online: kept in line
     service: Service = await start_service()
-    person = botapi.user(3204, first_name="Rin", language_code="en")
-    botapi.send_text(person, "/start")
-    for tap in ("consent", "lang_en", "cat_loneliness"):
-        (question,) = await botapi.wait_for_messages(3204)
-        botapi.press_button(person, question["message_id"], tap)
-    await botapi.wait_for_messages(3204)
-    botapi.send_text(person, "東京都")
-    (help_mode,) = await botapi.wait_for_messages(3204)
+    help_mode = await to_how_to_help(botapi, 3204, "cat_loneliness", "東京都")
 
-    botapi.press_button(person, help_mode["message_id"], "help_both")
+    botapi.press_button(help_mode["chat"]["id"], help_mode["message_id"], "help_both")
 
     replies = await read_until(botapi, 3204, lambda m: bool(LocalBotApi.buttons(m)))
     text = "\n".join(m["text"] for m in replies)
