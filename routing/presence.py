@@ -105,9 +105,6 @@ class Presence:
         """Online counselors with no heartbeat after `cutoff`."""
         return list(await self.redis.zrangebyscore(keys.presence(), "-inf", cutoff, start=0, num=100))
 
-    async def seen_at(self, counselor_id: str) -> float | None:
-        return await self.redis.zscore(keys.presence(), counselor_id)
-
     async def get(self, counselor_id: str) -> CounselorState:
         async with self.redis.pipeline(transaction=False) as pipe:
             pipe.hgetall(keys.counselor(counselor_id))
@@ -143,9 +140,6 @@ class Presence:
                 pipe.scard(keys.team_online(team_id))
             counts = await pipe.execute()
         return dict(zip(team_ids, counts, strict=True))
-
-    async def online_ids(self) -> list[str]:
-        return sorted(await self.redis.smembers(keys.counselors_online()))
 
 
 def listed(items: tuple[str, ...] | list[str]) -> str:
