@@ -178,12 +178,14 @@ class RoutingSide(Delivery):
     async def waiting_news(self) -> None:
         """News for people whose place moved a lot since they were last told (never spam)."""
         now = time.time()
+        redis = self.conversations.redis
         for lang in self.queue.languages:
-            line = await self.conversations.redis.zrange(keys.queue(lang), 0, NEWS_DEPTH - 1)
-            for ahead, ticket_id in enumerate(line):
-                told = await self.conversations.redis.hmget(
-                    keys.ticket(ticket_id), ["told_ahead", "told_at", "person_id"]
-                )
+            line = await redis.zrange(keys.queue(lang), 0, NEWS_DEPTH - 1)
+            async with redis.pipeline(transaction=False) as pipe:  # one round trip per line
+                for ticket_id in line:
+                    pipe.hmget(keys.ticket(ticket_id), ["told_ahead", "told_at", "person_id"])
+                found = await pipe.execute()
+            for ahead, (ticket_id, told) in enumerate(zip(line, found, strict=True)):
                 if told[0] is None or now - float(told[1] or 0) < NEWS_EVERY:
                     continue
                 told_ahead = int(told[0])

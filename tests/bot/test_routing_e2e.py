@@ -352,3 +352,28 @@ async def test_an_outcome_tapped_later_closes_the_conversation_it_was_asked_for(
     person_2 = service.dispatcher.pseudonymizer.person_id("telegram", "3012")
     assert (await service.conversations.get(person_1)).state == "closed"
     assert (await service.conversations.get(person_2)).state == "connected"
+
+
+async def test_waiting_people_hear_of_their_place_only_when_it_moved_a_lot(
+    botapi: LocalBotApi, service: Service
+) -> None:
+    counselor_b = await online(botapi, COUNSELOR_B)
+    await to_the_queue(botapi, 3020)
+    await accept_offer(botapi, counselor_b)  # B is busy from now on: the others wait
+    people = [3021, 3022, 3023]
+    for user_id in people:
+        told = await to_the_queue(botapi, user_id)
+        assert f"You are number {people.index(user_id) + 1} in line" in told[-1]["text"]
+    tickets = {u: (await service.conversations.get(service.dispatcher.pseudonymizer.person_id("telegram",
+               str(u)))).ticket_id for u in people}  # fmt: skip
+    # As if, minutes ago, the last had been told they were 7th and the middle one 3rd.
+    await service.redis.hset(keys.ticket(tickets[3023]), mapping={"told_ahead": 6, "told_at": 0})
+    await service.redis.hset(keys.ticket(tickets[3022]), mapping={"told_ahead": 2, "told_at": 0})
+
+    await service.dispatcher.waiting_news()
+
+    (news,) = await botapi.wait_for_messages(3023)
+    assert "You are number 3 in line" in news["text"]
+    assert botapi.unread(3022) == [] and botapi.unread(3021) == []  # moved by one: no message
+    await service.dispatcher.waiting_news()  # told just now: nothing again
+    assert botapi.unread(3023) == []
