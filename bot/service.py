@@ -44,6 +44,7 @@ logger = logging.getLogger(__name__)
 # pool raises MaxConnectionsError at 100, dropping updates under load).
 REDIS_MAX_CONNECTIONS = 200
 NEWS_SWEEP = 30.0  # seconds between looks at whose place in line moved
+SWEEP_GRACE = 10.0  # seconds stop() lets a sweep in hand finish before cancelling it
 
 
 class Service:
@@ -55,6 +56,7 @@ class Service:
         self.telegram: TelegramChannel | None = None
         self.http_url = ""
         self._stack = contextlib.AsyncExitStack()
+        self._stopping = asyncio.Event()
 
     async def start(self, *, telegram: bool = True, http: bool = True) -> None:
         """Start Redis, the channels and the HTTP server; on failure, undo what was started."""
@@ -126,19 +128,20 @@ class Service:
         self.console = Console(
             self.dispatcher, self.counselors, self.conversations, self.presence, self.queue, self.hub
         )
-        sweeper = asyncio.create_task(self._sweep_intake_timers(), name="intake-timers")
-        self._stack.push_async_callback(_cancel, sweeper)
-        router = asyncio.create_task(self._route_loop(), name="routing")
-        self._stack.push_async_callback(_cancel, router)
         if http:
             await self._start_http()
         if telegram and settings.telegram_token:
             self.telegram = TelegramChannel(
                 settings.telegram_token, settings.telegram_api_url, self.dispatcher, self.counselors
             )
-            self.outbox.register(self.telegram)
+            self.outbox.register(self.telegram)  # before polling starts: replies need it
             await self.telegram.start()
             self._stack.push_async_callback(self.telegram.stop)
+        # The sweeps take work out of Redis (a due reminder, an offer that timed out) and then
+        # send. They start only once every channel can send, and, started last, they are the
+        # first thing stop() ends: a stopping process takes nothing it can no longer deliver.
+        for loop, name in ((self._sweep_intake_timers, "intake-timers"), (self._route_loop, "routing")):
+            self._stack.push_async_callback(self._finish, asyncio.create_task(loop(), name=name))
 
     async def _start_http(self) -> None:
         runner = web.AppRunner(build_app(self), access_log=None, shutdown_timeout=5.0)
@@ -155,8 +158,7 @@ class Service:
     async def _sweep_intake_timers(self) -> None:
         """Remind or close silent intakes; any process may sweep, each person goes to one."""
         interval = min(5.0, self.settings.intake_reminder_seconds / 4)
-        while True:
-            await asyncio.sleep(interval)
+        while await self._pause(interval):
             try:
                 due = await self.timers.take_due()
             except Exception:  # Redis away for a moment: the next sweep takes them
@@ -175,8 +177,7 @@ class Service:
         settings = self.settings
         interval = min(1.0, settings.offer_seconds / 4, settings.heartbeat_seconds / 8)
         last_news = 0.0
-        while True:
-            await asyncio.sleep(interval)
+        while await self._pause(interval):
             try:
                 await self.dispatcher.expire_offers()
                 await self.dispatcher.reap_silent(settings.heartbeat_seconds)
@@ -187,12 +188,26 @@ class Service:
             except Exception:  # Redis away for a moment, a channel down: the next round retries
                 logger.exception("routing round failed")
 
+    async def _pause(self, seconds: float) -> bool:
+        """Wait between two sweeps; False once stop() has begun."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), seconds)
+        return not self._stopping.is_set()
+
+    async def _finish(self, task: asyncio.Task) -> None:
+        """End a sweep loop after the sweep in hand: a reminder already taken out of Redis is
+        sent, not dropped half way. One stuck past SWEEP_GRACE is cancelled."""
+        self._stopping.set()
+        try:
+            await asyncio.wait_for(task, SWEEP_GRACE)
+        except TimeoutError:
+            logger.warning("%s did not finish within %.0f s; cancelled", task.get_name(), SWEEP_GRACE)
+        except asyncio.CancelledError:
+            current = asyncio.current_task()
+            if current is not None and current.cancelling():  # stop() itself was cancelled
+                raise
+
     async def stop(self) -> None:
-        """Close everything that was started, newest first."""
+        """Close everything that was started, newest first: the sweeps, then the channels,
+        the HTTP server and Redis."""
         await self._stack.aclose()
-
-
-async def _cancel(task: asyncio.Task) -> None:
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task

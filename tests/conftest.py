@@ -3,6 +3,8 @@ and a whole Tsunagari service wired to both."""
 
 from __future__ import annotations
 
+import asyncio
+import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
@@ -20,6 +22,23 @@ TOKEN = "123456:TEST-TOKEN"
 COUNSELOR_B = 9001
 COUNSELOR_C = 9002
 CONSOLE_KEY = "console-key-for-tests-0001"
+
+
+@pytest_asyncio.fixture(autouse=True)
+async def _no_task_outlives_its_test() -> AsyncIterator[None]:
+    """Every test shares the session's event loop, so what a test leaves running (a service's
+    sweeps, or the test itself after a timeout) would go on into the next tests and take their
+    timers and offers. End it here, and say so."""
+    before = asyncio.all_tasks()
+    yield
+    left = [t for t in asyncio.all_tasks() - before if t is not asyncio.current_task() and not t.done()]
+    if not left:
+        return
+    for task in left:
+        task.cancel()
+    await asyncio.wait(left, timeout=15)
+    names = sorted(task.get_name() for task in left)
+    warnings.warn(f"tasks outlived their test and were cancelled: {names}", stacklevel=1)
 
 
 @pytest_asyncio.fixture(scope="session")
@@ -80,16 +99,17 @@ def settings(redis_url: str, botapi: LocalBotApi, tmp_path: Path, counselors_fil
     )
 
 
-ServiceFactory = Callable[[], Awaitable[Service]]
+ServiceFactory = Callable[..., Awaitable[Service]]
 
 
 @pytest_asyncio.fixture
 async def start_service(settings: Settings, redis: Redis) -> AsyncIterator[ServiceFactory]:
-    """Starts services on the test's settings (several, for restarts); stops them all at the end."""
+    """Starts services on the test's settings, with any setting changed by keyword (several, for
+    restarts); stops them all at the end, also when the test failed or timed out half way."""
     started: list[Service] = []
 
-    async def start() -> Service:
-        service = Service(settings)
+    async def start(**changes: object) -> Service:
+        service = Service(settings.model_copy(update=changes))
         await service.start()
         started.append(service)
         return service

@@ -92,6 +92,7 @@ class TelegramChannel:
         if api_url:
             builder = builder.base_url(api_url).base_file_url(api_url.replace("/bot", "/file/bot"))
         self.application: Application = builder.post_init(self._post_init).build()
+        self._token = token
         self.dispatcher = dispatcher
         self.counselors = counselors
         self.application.add_handler(
@@ -160,8 +161,11 @@ class TelegramChannel:
             except BadRequest as exc:  # e.g. the chat is gone: retrying cannot help
                 logger.error("telegram refused a message: %s", exc.message)
                 return
-            except (TimedOut, NetworkError):
-                logger.warning("telegram send failed; retrying")
+            except (TimedOut, NetworkError) as exc:
+                # The error names what failed (a timeout, a refused connection), never the text;
+                # the token is cut out in case an HTTP library put the URL in it.
+                reason = f"{type(exc).__name__}: {exc.message}".replace(self._token, "<token>")
+                logger.warning("telegram send failed (%s); retrying", reason)
                 await asyncio.sleep(1)
         logger.error("telegram message not delivered after retries")
 

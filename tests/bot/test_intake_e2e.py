@@ -4,16 +4,18 @@ from every state, /forget, /cancel and the inactivity reminder. Real PTB client,
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 from redis.asyncio import Redis
 
 from bot.service import Service
-from bot.settings import Settings
 from bot.testing.botapi import LocalBotApi
 from bot.testing.botapi_wire import TgUser
 from flows.intake import IntakeFlow
-from tests.conftest import COUNSELOR_B
+from routing.scripts import Scripts
+from routing.timers import IntakeTimers
+from tests.conftest import COUNSELOR_B, ServiceFactory
 
 IMMINENT = "もう無理。今夜、薬を全部飲んで死のうと思ってる"
 HIGH = "毎日つらくて、正直もう死にたい"
@@ -308,49 +310,87 @@ async def test_cancel_starts_the_questions_again(botapi: LocalBotApi, service: S
     assert prompt["text"].startswith("Hello, this is Tsunagari.") or prompt["text"] == welcome["text"]
 
 
-@pytest.fixture
-def quick_settings(settings: Settings) -> Settings:
-    return settings.model_copy(update={"intake_reminder_seconds": 0.4, "intake_expiry_seconds": 1.2})
+QUICK = {"intake_reminder_seconds": 0.4, "intake_expiry_seconds": 1.2}
 
 
 async def test_a_silent_person_gets_one_reminder_then_the_intake_closes_kindly(
-    botapi: LocalBotApi, quick_settings: Settings, redis: Redis
+    botapi: LocalBotApi, start_service: ServiceFactory
 ) -> None:
-    service = Service(quick_settings)
-    await service.start()
-    try:
-        await tap_through(botapi, 2701, ["consent", "lang_en"])
-        (reminder,) = await botapi.wait_for_messages(2701)
-        assert reminder["text"].startswith("Are you still there?")
-        (expired,) = await botapi.wait_for_messages(2701)
-        assert expired["text"].startswith("We have not heard from you for a while")
-        await asyncio.sleep(1.5)
-        assert botapi.unread(2701) == []  # one reminder, one close, nothing more
-        person_id = service.dispatcher.pseudonymizer.person_id("telegram", "2701")
-        assert (await service.conversations.get(person_id)).state == "closed"
-        botapi.send_text(2701, "/start")  # they are welcome back
-        (welcome,) = await botapi.wait_for_messages(2701)
-        assert welcome["text"].startswith("Hello, this is Tsunagari.") or "つながり" in welcome["text"]
-    finally:
-        await service.stop()
+    service = await start_service(**QUICK)
+    await tap_through(botapi, 2701, ["consent", "lang_en"])
+    (reminder,) = await botapi.wait_for_messages(2701)
+    assert reminder["text"].startswith("Are you still there?")
+    (expired,) = await botapi.wait_for_messages(2701)
+    assert expired["text"].startswith("We have not heard from you for a while")
+    await asyncio.sleep(1.5)
+    assert botapi.unread(2701) == []  # one reminder, one close, nothing more
+    person_id = service.dispatcher.pseudonymizer.person_id("telegram", "2701")
+    assert (await service.conversations.get(person_id)).state == "closed"
+    botapi.send_text(2701, "/start")  # they are welcome back
+    (welcome,) = await botapi.wait_for_messages(2701)
+    assert welcome["text"].startswith("Hello, this is Tsunagari.") or "つながり" in welcome["text"]
 
 
 async def test_a_person_who_answers_after_the_reminder_is_not_closed(
-    botapi: LocalBotApi, quick_settings: Settings, redis: Redis
+    botapi: LocalBotApi, start_service: ServiceFactory
 ) -> None:
-    service = Service(quick_settings)
-    await service.start()
-    try:
-        last = await tap_through(botapi, 2702, ["consent"])
-        (reminder,) = await botapi.wait_for_messages(2702)
-        assert reminder["text"].startswith("まだそこにいますか")
-        botapi.press_button(2702, last["message_id"], "lang_ja")
-        (concern,) = await botapi.wait_for_messages(2702)
-        assert "どんなことを話したいですか" in concern["text"]
-        (second,) = await botapi.wait_for_messages(2702)  # the timer started again: a new reminder
-        assert second["text"].startswith("まだそこにいますか")
-    finally:
-        await service.stop()
+    await start_service(**QUICK)
+    last = await tap_through(botapi, 2702, ["consent"])
+    (reminder,) = await botapi.wait_for_messages(2702)
+    assert reminder["text"].startswith("まだそこにいますか")
+    botapi.press_button(2702, last["message_id"], "lang_ja")
+    (concern,) = await botapi.wait_for_messages(2702)
+    assert "どんなことを話したいですか" in concern["text"]
+    (second,) = await botapi.wait_for_messages(2702)  # the timer started again: a new reminder
+    assert second["text"].startswith("まだそこにいますか")
+
+
+async def test_a_reminder_that_fell_due_while_the_service_was_down_is_sent_after_the_restart(
+    botapi: LocalBotApi, start_service: ServiceFactory, redis: Redis, caplog: pytest.LogCaptureFixture
+) -> None:
+    first = await start_service()
+    await tap_through(botapi, 2703, ["consent", "lang_en"])
+    await first.stop()
+    person_id = first.dispatcher.pseudonymizer.person_id("telegram", "2703")
+    due_a_minute_ago = time.time() - 60  # and nobody running
+    await IntakeTimers(redis, Scripts(redis)).set(person_id, due_a_minute_ago)
+
+    # Telegram takes half a second to come up while the sweeps would run every 10 ms: the
+    # reminder goes out once it is up, at the first try.
+    get_me = botapi.methods.handlers["getMe"]
+
+    async def slow_get_me(params: dict) -> dict:
+        await asyncio.sleep(0.5)
+        return await get_me(params)
+
+    botapi.methods.handlers["getMe"] = slow_get_me
+    await start_service(intake_reminder_seconds=0.04, intake_expiry_seconds=600)
+
+    (reminder,) = await botapi.wait_for_messages(2703)
+    assert reminder["text"].startswith("Are you still there?")
+    failed = [r.getMessage() for r in caplog.records if r.name == "bot.channels.telegram"]
+    assert failed == [], "the reminder was sent before Telegram was up"
+
+
+async def test_a_reminder_in_hand_when_the_service_stops_is_still_sent(
+    botapi: LocalBotApi, start_service: ServiceFactory
+) -> None:
+    service = await start_service(**QUICK)
+    taken = asyncio.Event()
+    remind = service.dispatcher.intake_timer
+
+    async def slow_remind(person_id: str) -> None:  # the sweep has taken the timer out of Redis
+        taken.set()
+        await asyncio.sleep(0.3)
+        await remind(person_id)
+
+    service.dispatcher.intake_timer = slow_remind
+    await tap_through(botapi, 2704, ["consent", "lang_en"])
+    await taken.wait()
+    await service.stop()  # while the reminder is in hand: it is finished, not dropped
+
+    (reminder,) = await botapi.wait_for_messages(2704)
+    assert reminder["text"].startswith("Are you still there?")
 
 
 async def test_danger_written_after_a_command_is_read_not_lost(botapi: LocalBotApi, service: Service) -> None:
