@@ -26,10 +26,11 @@ DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def organizations(tmp_path: Path, hours: object) -> Path:
-    """An organizations file with one team, open as `hours` says."""
+    """An organizations file with one team, open as `hours` says, public holidays too (so that the
+    tests built on the weekday's hours hold whatever day they run)."""
     path = tmp_path / "organizations.yaml"
     team = {"id": "desk", "name": {"ja": "相談窓口", "en": "Desk"}, "languages": ["ja", "en"]}
-    team.update(categories="all", regions=["national"], capacity=1, hours=hours)
+    team.update(categories="all", regions=["national"], capacity=1, hours=hours, holidays="open")
     org = {"id": "city", "name": {"ja": "市", "en": "City"}, "teams": [team]}
     path.write_text(yaml.safe_dump({"organizations": [org]}, allow_unicode=True))
     return path
