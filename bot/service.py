@@ -57,6 +57,7 @@ class Service:
         self.http_url = ""
         self._stack = contextlib.AsyncExitStack()
         self._stopping = asyncio.Event()
+        self._stopped: asyncio.Future[None] | None = None
 
     async def start(self, *, telegram: bool = True, http: bool = True) -> None:
         """Start Redis, the channels and the HTTP server; on failure, undo what was started."""
@@ -68,6 +69,8 @@ class Service:
 
     async def _start(self, *, telegram: bool, http: bool) -> None:
         settings = self.settings
+        self._stopping.clear()
+        self._stopped = None
         url = settings.redis_url
         if url is None:
             self.embedded = EmbeddedRedis(settings.data_dir)
@@ -135,8 +138,8 @@ class Service:
                 settings.telegram_token, settings.telegram_api_url, self.dispatcher, self.counselors
             )
             self.outbox.register(self.telegram)  # before polling starts: replies need it
+            self._stack.push_async_callback(self.telegram.stop)  # also undoes a half-done start
             await self.telegram.start()
-            self._stack.push_async_callback(self.telegram.stop)
         # The sweeps take work out of Redis (a due reminder, an offer that timed out) and then
         # send. They start only once every channel can send, and, started last, they are the
         # first thing stop() ends: a stopping process takes nothing it can no longer deliver.
@@ -164,12 +167,24 @@ class Service:
             except Exception:  # Redis away for a moment: the next sweep takes them
                 logger.exception("intake timer sweep failed")
                 continue
-            for person_id in due:
+            for index, person_id in enumerate(due):
+                if self._stopping.is_set():  # stopping: the rest go back for another process
+                    await self._put_back(due[index:], time.time())
+                    break
                 try:
                     await self.dispatcher.intake_timer(person_id)
                 except Exception:  # one failure must not cost the others their timers
                     logger.exception("intake timer failed person=%s", person_id)
-                    await self.timers.set(person_id, time.time() + interval)
+                    await self._put_back([person_id], time.time() + interval)
+
+    async def _put_back(self, person_ids: list[str], due: float) -> None:
+        """Timers taken but not handled go back into Redis; a failure here is logged, and never
+        ends the sweep loop."""
+        for person_id in person_ids:
+            try:
+                await self.timers.set(person_id, due)
+            except Exception:
+                logger.exception("intake timer lost person=%s", person_id)
 
     async def _route_loop(self) -> None:
         """Offers that timed out pass on, silent counselors are reaped, offers are made, and
@@ -209,5 +224,7 @@ class Service:
 
     async def stop(self) -> None:
         """Close everything that was started, newest first: the sweeps, then the channels,
-        the HTTP server and Redis."""
-        await self._stack.aclose()
+        the HTTP server and Redis. A second call waits for the first one's work to finish."""
+        if self._stopped is None:
+            self._stopped = asyncio.ensure_future(self._stack.aclose())
+        await asyncio.shield(self._stopped)

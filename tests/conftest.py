@@ -22,6 +22,7 @@ TOKEN = "123456:TEST-TOKEN"
 COUNSELOR_B = 9001
 COUNSELOR_C = 9002
 CONSOLE_KEY = "console-key-for-tests-0001"
+STOP_SECONDS = 30  # a service stops in well under a second; SWEEP_GRACE is 10 s
 
 
 @pytest_asyncio.fixture(autouse=True)
@@ -116,7 +117,8 @@ async def start_service(settings: Settings, redis: Redis) -> AsyncIterator[Servi
 
     yield start
     for service in reversed(started):
-        await service.stop()
+        async with asyncio.timeout(STOP_SECONDS):  # a hung stop() fails here, by name
+            await service.stop()
 
 
 @pytest_asyncio.fixture

@@ -18,6 +18,8 @@ from routing import keys
 
 logger = logging.getLogger(__name__)
 
+READY_SECONDS = 10.0
+
 # (socket, messages as dicts, lang) -> None: how a kind of page draws delivered messages.
 Renderer = Callable[[web.WebSocketResponse, list[dict], str], Awaitable[None]]
 
@@ -49,8 +51,17 @@ class SocketHub:
         await self.redis.publish(keys.outbox(channel, address), json.dumps(payload, ensure_ascii=False))
 
     async def start(self) -> None:
+        """Subscribe to every process's outgoing messages; fails (never hangs) without Redis."""
         self._task = asyncio.create_task(self._listen(), name="socket-hub")
-        await self._ready.wait()
+        ready = asyncio.create_task(self._ready.wait())
+        await asyncio.wait({ready, self._task}, timeout=READY_SECONDS, return_when=asyncio.FIRST_COMPLETED)
+        if ready.done():
+            return
+        ready.cancel()
+        if self._task.done():
+            self._task.result()  # raises the reason it could not subscribe
+        self._task.cancel()
+        raise RuntimeError(f"could not subscribe to the outbox in Redis within {READY_SECONDS:.0f} s")
 
     async def stop(self) -> None:
         if self._task:

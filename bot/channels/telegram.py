@@ -91,7 +91,7 @@ class TelegramChannel:
         builder = ApplicationBuilder().token(token).concurrent_updates(PerChatUpdateProcessor())
         if api_url:
             builder = builder.base_url(api_url).base_file_url(api_url.replace("/bot", "/file/bot"))
-        self.application: Application = builder.post_init(self._post_init).build()
+        self.application: Application = builder.build()
         self._token = token
         self.dispatcher = dispatcher
         self.counselors = counselors
@@ -101,19 +101,26 @@ class TelegramChannel:
         self.application.add_handler(CallbackQueryHandler(self._on_button))
         self.application.add_error_handler(self._on_error)
 
-    async def _post_init(self, application: Application) -> None:
-        """Publish the person commands in each language (the default list in Japanese)."""
+    async def _publish_commands(self) -> None:
+        """Publish the person commands in each language (the default list in Japanese), for the
+        menu Telegram shows beside the text field. Without them the bot still works: logged only."""
         catalog = self.dispatcher.catalog
         for lang in catalog.languages:
             commands = [
                 BotCommand(name, catalog.text(lang, f"command-{name}"))
                 for name in self.dispatcher.person_commands
             ]
-            await application.bot.set_my_commands(commands, language_code=None if lang == "ja" else lang)
+            try:
+                await self.application.bot.set_my_commands(
+                    commands, language_code=None if lang == "ja" else lang
+                )
+            except TelegramError as exc:
+                logger.warning("telegram command menu (%s) not published: %s", lang, type(exc).__name__)
 
     async def start(self) -> None:
         """Start long polling (Application.initialize, start, updater.start_polling)."""
         await self.application.initialize()
+        await self._publish_commands()  # post_init hooks run only under run_polling()
         await self.application.start()
         assert self.application.updater is not None
         await self.application.updater.start_polling(

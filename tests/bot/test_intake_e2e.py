@@ -4,6 +4,7 @@ from every state, /forget, /cancel and the inactivity reminder. Real PTB client,
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 
 import pytest
@@ -13,6 +14,7 @@ from bot.service import Service
 from bot.testing.botapi import LocalBotApi
 from bot.testing.botapi_wire import TgUser
 from flows.intake import IntakeFlow
+from routing import keys
 from routing.scripts import Scripts
 from routing.timers import IntakeTimers
 from tests.conftest import COUNSELOR_B, ServiceFactory
@@ -356,7 +358,7 @@ async def test_a_reminder_that_fell_due_while_the_service_was_down_is_sent_after
     await IntakeTimers(redis, Scripts(redis)).set(person_id, due_a_minute_ago)
 
     # Telegram takes half a second to come up while the sweeps would run every 10 ms: the
-    # reminder goes out once it is up, at the first try.
+    # reminder goes out once polling has started, at the first try.
     get_me = botapi.methods.handlers["getMe"]
 
     async def slow_get_me(params: dict) -> dict:
@@ -364,33 +366,42 @@ async def test_a_reminder_that_fell_due_while_the_service_was_down_is_sent_after
         return await get_me(params)
 
     botapi.methods.handlers["getMe"] = slow_get_me
+    restarted_at = len(botapi.calls)
     await start_service(intake_reminder_seconds=0.04, intake_expiry_seconds=600)
 
     (reminder,) = await botapi.wait_for_messages(2703)
     assert reminder["text"].startswith("Are you still there?")
-    failed = [r.getMessage() for r in caplog.records if r.name == "bot.channels.telegram"]
-    assert failed == [], "the reminder was sent before Telegram was up"
+    calls = [method for method, _ in botapi.calls[restarted_at:]]
+    assert calls.index("sendMessage") > calls.index("deleteWebhook"), calls  # polling had started
+    failed = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert failed == []
 
 
-async def test_a_reminder_in_hand_when_the_service_stops_is_still_sent(
-    botapi: LocalBotApi, start_service: ServiceFactory
+async def test_a_stopping_service_finishes_the_reminder_in_hand_and_puts_the_rest_back(
+    botapi: LocalBotApi, start_service: ServiceFactory, redis: Redis
 ) -> None:
-    service = await start_service(**QUICK)
+    service = await start_service(intake_reminder_seconds=2, intake_expiry_seconds=600)
+    await start(botapi, 2704)
+    await start(botapi, 2705)
     taken = asyncio.Event()
     remind = service.dispatcher.intake_timer
 
-    async def slow_remind(person_id: str) -> None:  # the sweep has taken the timer out of Redis
+    async def slow_remind(person_id: str) -> None:  # the sweep has taken both timers out of Redis
         taken.set()
         await asyncio.sleep(0.3)
         await remind(person_id)
 
     service.dispatcher.intake_timer = slow_remind
-    await tap_through(botapi, 2704, ["consent", "lang_en"])
-    await taken.wait()
-    await service.stop()  # while the reminder is in hand: it is finished, not dropped
+    first, second = (service.dispatcher.pseudonymizer.person_id("telegram", str(u)) for u in (2704, 2705))
+    await redis.zadd(keys.intake_due(), {first: time.time() - 2, second: time.time() - 1})
+    await asyncio.wait_for(taken.wait(), 10)
+    # Stopped while the first reminder is in hand, twice over (as by a second signal).
+    await asyncio.gather(service.stop(), service.stop())
 
     (reminder,) = await botapi.wait_for_messages(2704)
-    assert reminder["text"].startswith("Are you still there?")
+    assert reminder["text"].startswith("まだそこにいますか")  # finished, not dropped half way
+    assert botapi.unread(2705) == []
+    assert await redis.zscore(keys.intake_due(), second) is not None  # back for the next process
 
 
 async def test_danger_written_after_a_command_is_read_not_lost(botapi: LocalBotApi, service: Service) -> None:

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+
+import pytest
+from telegram.error import TelegramError
+
 from bot.service import Service
 from bot.testing.botapi import LocalBotApi
+from bot.testing.botapi_spec import ApiError
 from bot.testing.botapi_wire import TgUser
 from routing.conversations import Conversation
 from tests.conftest import COUNSELOR_B, COUNSELOR_C, ServiceFactory
@@ -282,6 +288,34 @@ async def test_a_long_message_reaches_the_counselor_whole_and_in_order(
     assert all(1 <= len(p["text"]) <= 4096 for p in parts)
     assert "".join(p["text"] for p in parts) == letter
     assert botapi.unread(counselor.id) == []
+
+
+async def test_the_command_menu_is_published_in_japanese_by_default_and_in_english(
+    botapi: LocalBotApi, service: Service
+) -> None:
+    default = botapi.methods.commands[('{"type": "default"}', "")]
+    english = botapi.methods.commands[('{"type": "default"}', "en")]
+
+    names = ["start", "talk", "emergency", "cancel", "forget", "help", "end"]
+    assert [c["command"] for c in default] == names == [c["command"] for c in english]
+    assert default[1]["description"] == "いますぐ人と話す"
+    assert english[1]["description"] == "Talk to a person now"
+
+
+async def test_a_telegram_start_that_fails_half_way_leaves_nothing_running(
+    botapi: LocalBotApi, start_service: ServiceFactory
+) -> None:
+    async def refuse(params: dict) -> bool:  # after getMe, once PTB's update fetcher runs
+        raise ApiError(403, "Forbidden: bot was blocked")
+
+    botapi.methods.handlers["deleteWebhook"] = refuse
+
+    with pytest.raises(TelegramError):
+        await start_service()
+
+    running = {task.get_name() for task in asyncio.all_tasks()}
+    assert not running & {"intake-timers", "routing", "socket-hub"}
+    assert not any(name.startswith(("Application:", "Updater:")) for name in running), running
 
 
 async def test_unregistered_user_gets_the_intake_not_counselor_commands(

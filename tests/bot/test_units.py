@@ -8,8 +8,11 @@ import stat
 from pathlib import Path
 
 import pytest
+from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 import bot.counselors
+from bot.channels.hub import SocketHub
 from bot.channels.telegram import TELEGRAM_TEXT_LIMIT, split_text
 from bot.counselors import (
     Counselor,
@@ -437,3 +440,13 @@ async def test_keyed_lock_waiter_cancelled_while_waiting_does_not_leak_its_lock(
     await holding
 
     assert len(locks) == 0
+
+
+async def test_the_socket_hub_fails_to_start_without_redis_instead_of_hanging(tmp_path: Path) -> None:
+    client = Redis.from_url(f"unix://{tmp_path}/nobody-listens.sock")
+    hub = SocketHub(client)
+    try:
+        with pytest.raises(RedisConnectionError):
+            await asyncio.wait_for(hub.start(), 30)
+    finally:
+        await client.aclose()
