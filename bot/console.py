@@ -7,12 +7,12 @@ the same dispatcher as on Telegram. (The full console with queues and transfers 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 
 from aiohttp import WSMsgType, web
 
+from bot.aio import cancel_and_wait
 from bot.channels.hub import SocketHub, message_json
 from bot.counselors import Counselor, CounselorDirectory
 from bot.dispatcher import Dispatcher, Message
@@ -101,9 +101,7 @@ class Console:
                 if frame.type == WSMsgType.TEXT:
                     await self._inbound(socket, counselor, frame.data)
         finally:
-            refresher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await refresher
+            await cancel_and_wait(refresher)
             self.hub.remove(CHANNEL, counselor.id, socket)
         return socket
 

@@ -14,6 +14,7 @@ from datetime import timedelta
 from aiohttp import web
 from redis.asyncio import BlockingConnectionPool, Redis
 
+from bot.aio import cancel_and_wait
 from bot.channels.base import Outbox
 from bot.channels.hub import SocketChannel, SocketHub
 from bot.channels.telegram import TelegramChannel
@@ -211,16 +212,14 @@ class Service:
 
     async def _finish(self, task: asyncio.Task) -> None:
         """End a sweep loop after the sweep in hand: a reminder already taken out of Redis is
-        sent, not dropped half way. One stuck past SWEEP_GRACE is cancelled."""
+        sent, not dropped half way. One still busy after SWEEP_GRACE is cancelled."""
         self._stopping.set()
-        try:
-            await asyncio.wait_for(task, SWEEP_GRACE)
-        except TimeoutError:
-            logger.warning("%s did not finish within %.0f s; cancelled", task.get_name(), SWEEP_GRACE)
-        except asyncio.CancelledError:
-            current = asyncio.current_task()
-            if current is not None and current.cancelling():  # stop() itself was cancelled
-                raise
+        done, _ = await asyncio.wait({task}, timeout=SWEEP_GRACE)
+        if not done:
+            logger.warning("%s still busy after %g s; cancelling it", task.get_name(), SWEEP_GRACE)
+            await cancel_and_wait(task, SWEEP_GRACE)
+        elif not task.cancelled() and task.exception() is not None:
+            logger.error("%s had stopped with an error", task.get_name(), exc_info=task.exception())
 
     async def stop(self) -> None:
         """Close everything that was started, newest first: the sweeps, then the channels,

@@ -4,7 +4,6 @@ each published message to the sockets it holds, so any process can talk to any w
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -13,6 +12,7 @@ from dataclasses import asdict
 from aiohttp import web
 from redis.asyncio import Redis
 
+from bot.aio import cancel_and_wait
 from bot.channels.base import Outgoing
 from routing import keys
 
@@ -65,9 +65,7 @@ class SocketHub:
 
     async def stop(self) -> None:
         if self._task:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await cancel_and_wait(self._task)
         await self.close_sockets()
 
     async def close_sockets(self) -> None:

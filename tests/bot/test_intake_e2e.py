@@ -404,6 +404,29 @@ async def test_a_stopping_service_finishes_the_reminder_in_hand_and_puts_the_res
     assert await redis.zscore(keys.intake_due(), second) is not None  # back for the next process
 
 
+async def test_a_sweep_stuck_past_the_grace_is_cancelled_and_the_service_still_stops(
+    botapi: LocalBotApi,
+    start_service: ServiceFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setattr("bot.service.SWEEP_GRACE", 0.3)
+    service = await start_service(**QUICK)
+    taken = asyncio.Event()
+
+    async def stuck(person_id: str) -> None:  # e.g. a send that never returns
+        taken.set()
+        await asyncio.sleep(3600)
+
+    service.dispatcher.intake_timer = stuck
+    await start(botapi, 2706)
+    await asyncio.wait_for(taken.wait(), 10)
+
+    await asyncio.wait_for(service.stop(), 10)
+
+    assert "intake-timers still busy after 0.3 s; cancelling it" in caplog.text
+
+
 async def test_danger_written_after_a_command_is_read_not_lost(botapi: LocalBotApi, service: Service) -> None:
     await start(botapi, 2801)
 

@@ -12,6 +12,7 @@ from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 import bot.counselors
+from bot.aio import cancel_and_wait
 from bot.channels.hub import SocketHub
 from bot.channels.telegram import TELEGRAM_TEXT_LIMIT, split_text
 from bot.counselors import (
@@ -450,3 +451,26 @@ async def test_the_socket_hub_fails_to_start_without_redis_instead_of_hanging(tm
             await asyncio.wait_for(hub.start(), 30)
     finally:
         await client.aclose()
+
+
+async def test_cancel_and_wait_gives_up_on_a_task_that_swallows_its_cancellation(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    released = asyncio.Event()
+
+    async def stubborn() -> None:
+        while not released.is_set():
+            try:
+                await asyncio.sleep(0.01)
+            except asyncio.CancelledError:  # as a library racing wait_for may, on Python 3.11
+                continue
+
+    async def polite() -> None:
+        await asyncio.sleep(60)
+
+    stuck = asyncio.create_task(stubborn(), name="stubborn")
+    assert await cancel_and_wait(asyncio.create_task(polite()), 1) is True
+    assert await cancel_and_wait(stuck, 0.2) is False
+    assert "stubborn did not end within 0.2 s of being cancelled" in caplog.text
+    released.set()
+    await stuck
