@@ -393,6 +393,7 @@ async def test_a_stopping_service_finishes_the_reminder_in_hand_and_puts_the_res
 
     service.dispatcher.intake_timer = slow_remind
     first, second = (service.dispatcher.pseudonymizer.person_id("telegram", str(u)) for u in (2704, 2705))
+    # Both due in one ZADD (IntakeTimers.set adds one), so that one sweep takes both.
     await redis.zadd(keys.intake_due(), {first: time.time() - 2, second: time.time() - 1})
     await asyncio.wait_for(taken.wait(), 10)
     # Stopped while the first reminder is in hand, twice over (as by a second signal).
