@@ -4,6 +4,7 @@ and a whole Tsunagari service wired to both."""
 from __future__ import annotations
 
 import asyncio
+import os
 import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 import yaml
+from hypothesis import settings as hypothesis_settings
 from redis.asyncio import Redis
 
 from bot.redis_server import EmbeddedRedis
@@ -23,6 +25,16 @@ COUNSELOR_B = 9001
 COUNSELOR_C = 9002
 CONSOLE_KEY = "console-key-for-tests-0001"
 STOP_SECONDS = 30  # a service stops in well under a second; SWEEP_GRACE is 10 s
+
+# Property tests draw the same programs on every run, so a red CI always means the change under
+# test (and replays on any machine). HYPOTHESIS_PROFILE=explore draws new ones each run.
+hypothesis_settings.register_profile("repeatable", derandomize=True, database=None)
+hypothesis_settings.register_profile("explore")
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
+
+# The suite's settings are its own: a TSUNAGARI_* variable on the machine that runs it stays out.
+for _name in [name for name in os.environ if name.startswith("TSUNAGARI_")]:
+    del os.environ[_name]
 
 
 @pytest_asyncio.fixture(autouse=True)

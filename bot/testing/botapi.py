@@ -283,6 +283,11 @@ class LocalBotApi:
         """Every message the bot sent to the chat, in order, edits applied, deletions left out."""
         return self.state.sent(chat_id)
 
+    def sent_at(self, chat_id: int, message_id: int) -> float:
+        """When (time.monotonic()) the bot sent that message: timing checks that do not depend on
+        how long the test took to read it."""
+        return self.state.chat(chat_id).sent_at[message_id]
+
     @staticmethod
     def buttons(message: JSON) -> list[tuple[str, str]]:
         """(text, callback_data) of each inline button, row by row; url buttons give the url."""

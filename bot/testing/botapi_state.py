@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -32,6 +33,7 @@ class ChatRecord:
     sent_ids: list[int] = field(default_factory=list)  # ids the bot sent, in order
     deleted: set[int] = field(default_factory=set)
     read_cursor: int = 0  # index into sent_ids of the next message wait_for_messages returns
+    sent_at: dict[int, float] = field(default_factory=dict)  # message_id -> time.monotonic() sent
 
 
 class BotApiState:
@@ -117,6 +119,7 @@ class BotApiState:
         record.messages[msg["message_id"]] = msg
         if by_bot:
             record.sent_ids.append(msg["message_id"])
+            record.sent_at[msg["message_id"]] = time.monotonic()
             self.changed()
         return msg
 
