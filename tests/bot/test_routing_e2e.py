@@ -136,10 +136,10 @@ async def test_a_counselor_who_vanishes_gives_the_person_back_to_the_front_of_th
 ) -> None:
     settings.heartbeat_seconds = 5
     service: Service = await start_service()
-    gone = await online(botapi, COUNSELOR_B)
     await to_the_queue(botapi, 3003)
-    # Someone else of the same band arrives later, and waits: B is offered the first person.
+    # Someone else of the same band arrives later; the counselor comes online and takes the first.
     await to_the_queue(botapi, 3004, "I feel alone since my mother died. Nobody calls me.")
+    gone = await online(botapi, COUNSELOR_B)
     await accept_offer(botapi, gone)
     last_sign = time.monotonic()  # the counselor's tap on Accept was their last sign of life
     botapi.send_text(3003, "Thank you for answering. Tonight was hard again.")
