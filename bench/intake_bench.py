@@ -30,6 +30,7 @@ ROUNDS = 20_000
 TAPS = [
     ("welcome", "consent"),
     ("language", "lang_ja"),
+    ("safety_dying", "dying_no"),
     ("region", "region_skip"),
     ("help_mode", "help_talk"),
 ]

@@ -25,7 +25,7 @@ set: its head is O(log N) away).
 
 Memory: INFO used_memory before and after 100,000 real `Queue.enqueue` calls (no loader) on an
 empty Redis, per ticket: the routing state alone (ticket hash, line entry, person-tickets set,
-conversation hash), then the same with a short intake transcript (5 entries). Target: routing
+conversation hash), then the same with a short intake transcript (7 entries). Target: routing
 state at most 2 KiB per ticket. Key encodings and MEMORY USAGE per key are reported. (The
 embedded Redis raises `hash-max-ziplist-value` so that the conversation hash, whose JSON values
 pass the 64-byte default, stays a compact ziplist; person-tickets holds arrival numbers, an
@@ -133,7 +133,8 @@ class Person:
         catalog = Catalog.load()
         result = flow.start(LANG)
         inbound = [Inbound("option", "consent"), Inbound("option", "lang_ja"), Inbound("text", CONCERN),
-                   Inbound("text", "神奈川県横浜市"), Inbound("option", "help_talk")]  # fmt: skip
+                   Inbound("option", "dying_no"), Inbound("text", "神奈川県横浜市"),
+                   Inbound("option", "help_talk")]  # fmt: skip
         for message in inbound:
             result = flow.step(result.state, message)
         assert result.handoff == "queued", result.handoff
@@ -146,6 +147,8 @@ class Person:
         self.entries = [
             Entry("bot", catalog.text(LANG, "intake-concern"), options("concern")),
             Entry("person", CONCERN),
+            Entry("bot", catalog.text(LANG, "intake-safety-dying"), options("safety_dying")),
+            Entry("person", catalog.text(LANG, "option-dying_no")),
             Entry("bot", catalog.text(LANG, "intake-region"), options("region")),
             Entry("person", "神奈川県横浜市"),
             Entry("bot", catalog.text(LANG, "intake-queued")),

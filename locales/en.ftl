@@ -31,7 +31,7 @@ option-cat_work = Work
 option-cat_money = Money, living, housing
 option-cat_other = Something else
 intake-safety-dying =
-    Thank you for telling me. May I ask you directly, because it matters:
+    Thank you. We ask everyone this, because it matters:
     are you having thoughts of dying, or of ending your life?
 option-dying_yes = Yes
 option-dying_sometimes = Sometimes

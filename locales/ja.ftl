@@ -31,8 +31,8 @@ option-cat_work = 仕事のこと
 option-cat_money = お金・生活・住まい
 option-cat_other = そのほか
 intake-safety-dying =
-    教えてくれてありがとう。大切なことなので、率直に聞かせてください。
-    いま、死にたいと思うほどつらい気持ちがありますか？
+    ありがとうございます。大切なことなので、みなさんに同じことをうかがっています。
+    いま、死にたいと思うほどつらい気持ちはありますか？
 option-dying_yes = はい
 option-dying_sometimes = ときどき
 option-dying_no = いいえ

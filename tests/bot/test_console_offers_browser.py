@@ -59,6 +59,8 @@ async def queue_person_in_japanese(page: Page) -> None:
     await expect(log.locator(".msg-bot").last).to_contain_text("どんなことを話したいですか")
     await page.locator("#input").fill(CONCERN)
     await page.locator("#send").click()
+    await expect(log.locator(".msg-bot").last).to_contain_text("みなさんに同じことをうかがっています")
+    await page.locator(".option[data-id=dying_no]").click()
     await expect(log.locator(".msg-bot").last).to_contain_text("都道府県")
     await page.locator(".option[data-id=region_skip]").click()
     await page.locator(".option[data-id=help_talk]").click()
@@ -105,6 +107,7 @@ async def test_console_counselor_accepts_an_offer_and_closes_with_an_outcome(
     await expect(summary).to_be_visible()
     await expect(summary).to_contain_text(CONCERN)
     await expect(summary).to_contain_text("Japanese")
+    await expect(summary).to_contain_text("Thoughts of dying")  # the answer everyone is asked
     await expect(console.locator("#no-conversation")).to_be_hidden()
     await expect(plog.locator(".msg-bot").last).to_contain_text("相談員がつながりました。")
     await expect(console.locator("#input")).to_be_enabled()

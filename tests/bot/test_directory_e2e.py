@@ -31,7 +31,7 @@ async def to_how_to_help(botapi: LocalBotApi, user_id: int, concern: str, where:
     """A person goes through the intake in English to "how would you like help?"; that question."""
     person = botapi.user(user_id, first_name="Mei", language_code="en")
     botapi.send_text(person, "/start")
-    for tap in ("consent", "lang_en", concern):
+    for tap in ("consent", "lang_en", concern, "dying_no"):
         (question,) = await botapi.wait_for_messages(user_id)
         botapi.press_button(person, question["message_id"], tap)
     (region,) = await botapi.wait_for_messages(user_id)

@@ -60,6 +60,8 @@ async def to_the_queue(botapi: LocalBotApi, user_id: int, concern: str = CONCERN
     botapi.press_button(person, language["message_id"], "lang_en")
     await botapi.wait_for_messages(user_id)
     botapi.send_text(person, concern)
+    (dying,) = await botapi.wait_for_messages(user_id)  # asked of everyone
+    botapi.press_button(person, dying["message_id"], "dying_no")
     await botapi.wait_for_messages(user_id)
     botapi.send_text(person, "Osaka")
     (help_mode,) = await botapi.wait_for_messages(user_id)

@@ -42,6 +42,8 @@ async def queue_person(botapi: LocalBotApi, user_id: int, concern: str = CONCERN
     botapi.press_button(person, language["message_id"], "lang_en")
     await botapi.wait_for_messages(person.id)
     botapi.send_text(person, concern)
+    (dying,) = await botapi.wait_for_messages(person.id)  # asked of everyone
+    botapi.press_button(person, dying["message_id"], "dying_no")
     (region,) = await botapi.wait_for_messages(person.id)
     botapi.send_text(person, "Osaka")
     (help_mode,) = await botapi.wait_for_messages(person.id)
@@ -111,6 +113,10 @@ async def test_person_reaches_counselor_and_they_talk_through_the_bot(
     assert "cat_loneliness" in options(botapi, question)
 
     botapi.send_text(aiko, CONCERN)
+    (dying,) = await botapi.wait_for_messages(aiko.id)  # asked of everyone, kindly, without alarm
+    assert dying["text"].startswith("Thank you. We ask everyone this")
+    assert options(botapi, dying) == ["dying_yes", "dying_sometimes", "dying_no", *EVERYWHERE]
+    botapi.press_button(aiko, dying["message_id"], "dying_no")
     (region,) = await botapi.wait_for_messages(aiko.id)
     assert "which prefecture" in region["text"]
     botapi.send_text(aiko, "大阪市")
@@ -139,6 +145,7 @@ async def test_person_reaches_counselor_and_they_talk_through_the_bot(
     assert "Language: English" in summary["text"]
     assert "Where: 大阪市" in summary["text"]
     assert "Wants: Talk with a counselor" in summary["text"]
+    assert "Thoughts of dying: No" in summary["text"]
     for private in ("Aiko", "aiko_osaka", "1001"):  # the counselor never sees the person's account
         assert private not in summary["text"]
     (joined,) = await botapi.wait_for_messages(aiko.id)
@@ -239,6 +246,9 @@ async def test_restart_mid_intake_resumes_at_the_same_step(
     (question,) = await botapi.wait_for_messages(person.id)
     assert question["text"].startswith("ありがとうございます。どんなことを話したいですか？")
     botapi.send_text(person, "仕事をやめてから、誰とも話していません。")
+    (dying,) = await botapi.wait_for_messages(person.id)
+    assert "みなさんに同じことをうかがっています" in dying["text"]  # asked of everyone
+    botapi.press_button(person, dying["message_id"], "dying_no")
     (region,) = await botapi.wait_for_messages(person.id)
     assert "お住まいの都道府県" in region["text"]
     welcomes = [m for m in botapi.sent(person.id) if m["text"] == welcome["text"]]

@@ -49,6 +49,8 @@ async def test_person_on_web_chat_talks_with_a_telegram_counselor(
     concern = "My partner and I broke up and I can't stop crying. I just need someone to talk to."
     await page.locator("#input").fill(concern)
     await page.locator("#send").click()
+    await expect(log.locator(".msg-bot").last).to_contain_text("We ask everyone this")
+    await page.locator(".option[data-id=dying_no]").click()
     await expect(log.locator(".msg-bot").last).to_contain_text("which prefecture")
     await page.locator("#input").fill("Kobe")
     await page.locator("#send").click()
@@ -75,7 +77,7 @@ async def test_person_on_web_chat_talks_with_a_telegram_counselor(
 
     await page.reload()  # the browser's token resumes the same conversation
     await expect(counselor_said).to_have_text("I'm here with you. Take your time.")
-    await expect(log.locator(".msg-person .msg-text")).to_have_count(6)
+    await expect(log.locator(".msg-person .msg-text")).to_have_count(7)
     await page.locator("#input").fill("Still here after the reload.")
     await page.locator("#send").click()
     (after_reload,) = await botapi.wait_for_messages(counselor.id)
@@ -94,6 +96,7 @@ async def test_console_counselor_takes_a_web_chat_person(browser: Browser, servi
     await expect(person.locator("#log .msg-bot").last).to_contain_text("What would you like")
     await person.locator("#input").fill("I haven't left my room in weeks.")
     await person.locator("#send").click()
+    await person.locator(".option[data-id=dying_no]").click()
     await person.locator(".option[data-id=region_skip]").click()
     await person.locator(".option[data-id=help_talk]").click()
     await expect_kept_in_line(person)

@@ -220,8 +220,8 @@ async def test_the_diagram_draws_every_transition_and_the_everywhere_actions() -
     diagram = mermaid(flow.spec)
 
     assert diagram.startswith("stateDiagram-v2\n    [*] --> welcome\n")
-    assert "concern --> safety_now: answer [risk ≥ high]" in diagram
-    assert "concern --> safety_dying: answer [suicide or self_harm]" in diagram
+    assert "concern --> safety_dying: answer\n" in diagram  # everyone, whatever triage read
+    assert "safety_dying --> safety_now: dying_no [risk ≥ high]" in diagram
     assert "anywhere --> queued_now: human_now (/talk)" in diagram
     assert "anywhere --> emergency: triage says imminent" in diagram
     for transition in flow.spec.transitions:

@@ -7,6 +7,8 @@ import pytest
 
 from flows.intake import IntakeFlow
 from flows.messages import Inbound, IntakeState, Reply, StepResult
+from flows.triage import TriageResult
+from locales import Catalog
 
 CONCERN = "I moved for work and I don't talk to anyone most days."
 HIGH_JA = "もう疲れた。死にたい"
@@ -43,17 +45,24 @@ def at(flow: IntakeFlow, name: str, lang: str = "en") -> IntakeState:
 
 
 @pytest.mark.parametrize(("choice", "lang"), [("lang_en", "en"), ("lang_ja", "ja")])
-async def test_a_calm_person_goes_welcome_language_concern_region_help_mode_then_queued(
+async def test_a_calm_person_goes_welcome_language_concern_safety_dying_region_help_mode_then_queued(
     flow: IntakeFlow, choice: str, lang: str
 ) -> None:
     results = walk(
-        flow, option("consent"), option(choice), text(f"  {CONCERN}\n"), text("Yokohama"), option("help_talk")
+        flow,
+        option("consent"),
+        option(choice),
+        text(f"  {CONCERN}\n"),
+        option("dying_no"),
+        text("Yokohama"),
+        option("help_talk"),
     )
 
     assert [r.state.state for r in results] == [
         "welcome",
         "language",
         "concern",
+        "safety_dying",
         "region",
         "help_mode",
         "queued",
@@ -68,6 +77,7 @@ async def test_a_calm_person_goes_welcome_language_concern_region_help_mode_then
     assert final.answers["concern"] == CONCERN
     assert (final.answers["prefecture"], final.answers["municipality"]) == ("14", "Yokohama")
     assert final.answers["help_mode"] == "help_talk"
+    assert final.answers["thinking_of_dying"] == "dying_no"
     assert final.triage.risk in ("low", "moderate")
     assert all(not reply.crisis for result in results for reply in result.replies)
 
@@ -82,6 +92,90 @@ async def test_the_dying_topic_brings_the_24h_lines_then_asks_directly_then_safe
     assert results[4].state.state == "safety_now"
     assert results[4].state.triage.risk == "high"
     assert "suicide" in results[4].state.triage.categories
+
+
+UNREMARKABLE = {"ja": "仕事のことで少し話したい", "en": "I want to talk about my job"}
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+async def test_a_person_whose_words_raise_nothing_is_still_asked_about_dying_right_after_the_concern(
+    flow: IntakeFlow, lang: str
+) -> None:
+    result = flow.step(at(flow, "concern", lang), text(UNREMARKABLE[lang]))
+
+    assert result.state.triage.risk == "low"
+    assert not {"suicide", "self_harm"} & set(result.state.triage.categories)
+    assert result.state.state == "safety_dying"
+    assert keys(result) == ["intake-safety-dying"]  # the plain question, no crisis lines
+    assert result.replies[0].options == ("dying_yes", "dying_sometimes", "dying_no", "human_now", "emergency")
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize(
+    ("answer", "dest"),
+    [("dying_no", "region"), ("dying_yes", "safety_now"), ("dying_sometimes", "safety_now")],
+)
+async def test_the_answer_of_a_person_whose_words_raised_nothing_decides_what_comes_next(
+    flow: IntakeFlow, lang: str, answer: str, dest: str
+) -> None:
+    asked = flow.step(at(flow, "concern", lang), text(UNREMARKABLE[lang])).state
+
+    result = flow.step(asked, option(answer))
+
+    assert result.state.state == dest
+    assert keys(result)[-1] == f"intake-{dest.replace('_', '-')}"
+    assert result.state.answers["thinking_of_dying"] == answer
+    if answer != "dying_no":  # any yes is heard by triage too (the counselor sees the risk)
+        assert result.state.triage.risk == "high" and "suicide" in result.state.triage.categories
+
+
+@pytest.mark.parametrize(("topic", "dest"), [("cat_dying", "safety_now"), ("cat_violence", "region"),
+                                            ("cat_work", "region")])  # fmt: skip
+async def test_a_no_goes_on_to_the_region_unless_risk_is_already_high(
+    flow: IntakeFlow, topic: str, dest: str
+) -> None:
+    asked = flow.step(at(flow, "concern", "ja"), option(topic))
+
+    result = flow.step(asked.state, option("dying_no"))
+
+    assert asked.state.state == "safety_dying"
+    assert result.state.state == dest
+
+
+async def test_high_risk_without_words_of_dying_asks_about_dying_then_whether_safe_now(
+    flow: IntakeFlow,
+) -> None:
+    violence_now = TriageResult.from_signal("test.violence_now", "high", ["domestic_violence"], "夫に")
+    high = IntakeState("concern", "ja", triage=violence_now)
+
+    asked = flow.step(high, text("仕事のことで少し話したい"))
+    result = flow.step(asked.state, option("dying_no"))
+
+    assert asked.state.state == "safety_dying"
+    assert result.state.state == "safety_now"
+
+
+async def test_the_question_about_dying_comes_exactly_once_on_every_way_through(flow: IntakeFlow) -> None:
+    for topic in ("cat_loneliness", "cat_dying", "cat_violence"):
+        for answer in ("dying_yes", "dying_no"):
+            results = walk(flow, option("consent"), option("lang_en"), option(topic), option(answer))
+            if results[-1].state.state == "safety_now":
+                results.append(flow.step(results[-1].state, option("safe_yes")))
+            for tap in ("region_skip", "help_talk"):
+                results.append(flow.step(results[-1].state, option(tap)))
+            asked = [r for r in results if "intake-safety-dying" in keys(r)]
+
+            assert len(asked) == 1, (topic, answer)
+            assert results[-1].handoff == "queued", (topic, answer)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+async def test_the_question_about_dying_says_everyone_is_asked_and_presumes_nothing(lang: str) -> None:
+    question = Catalog.load().text(lang, "intake-safety-dying")
+
+    assert ("みなさんに同じこと" if lang == "ja" else "We ask everyone") in question
+    assert ("死にたい" if lang == "ja" else "thoughts of dying") in question
+    assert not any(told in question for told in ("教えてくれて", "telling me"))  # they may have said nothing
 
 
 async def test_not_safe_now_sends_emergency_numbers_and_queues_at_once(flow: IntakeFlow) -> None:
@@ -148,15 +242,18 @@ async def test_idioms_with_death_words_are_not_a_crisis(flow: IntakeFlow, words:
     result = flow.step(at(flow, "concern", "ja"), text(words))
 
     assert not any(reply.crisis for reply in result.replies)
-    assert result.state.state == "region"
+    assert result.state.state == "safety_dying"  # asked plainly, as everyone is; no crisis reply
 
 
 async def test_risk_is_never_lowered_by_later_calm_words(flow: IntakeFlow) -> None:
     high = flow.step(at(flow, "concern", "ja"), text(HIGH_JA)).state
 
     calmer = flow.step(high, option("dying_no"))
-    later = flow.step(calmer.state, text("大阪"))
+    safe = flow.step(calmer.state, option("safe_yes"))
+    later = flow.step(safe.state, text("大阪"))
 
+    assert calmer.state.state == "safety_now"  # a no after words of dying: still asked if safe now
+    assert later.state.state == "help_mode"
     assert later.state.triage.risk == "high"
     assert "crisis-high" not in keys(later)  # the 24-hour lines are not repeated at every message
 
