@@ -142,6 +142,9 @@ def _parser() -> argparse.ArgumentParser:
     triage.add_argument(
         "--lexicons", type=Path, help="a folder of lexicon files to test instead of the shipped ones"
     )
+    triage.add_argument(
+        "--concepts", type=Path, help="a folder with concepts.yaml and rules.yaml instead of the shipped ones"
+    )
     triage.set_defaults(func=_triage)
     return parser
 
@@ -404,10 +407,13 @@ def _flow_diagram(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _triage(args: argparse.Namespace, settings: Settings) -> int:
+    import flows.triage
     from flows.triage import Triage
     from flows.triage.jsonl import run_jsonl
 
-    triage = Triage.load(args.lexicons)
+    # An edited lexicon is tried together with the concept layer, as the service runs them.
+    concepts = args.concepts or Path(flows.triage.__file__).parent / "concepts"
+    triage = Triage.load(args.lexicons, concepts)
     # Undecodable bytes become U+FFFD rather than a crash: every line in gets a line out.
     lines = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
     for line in run_jsonl(lines, triage):

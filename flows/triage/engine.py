@@ -1,10 +1,15 @@
-"""The triage engine: scan a message once with the compiled lexicon and explain the result.
+"""The triage engine: the lexicon (strings) and the concept layer (lemmas), explained together.
 
-How a result is decided (the operator-facing rules are in the lexicon files' headers):
+How a result is decided (the operator-facing rules are in the lexicon and concept files' headers):
+- the concept layer (flows/triage/concepts.py) finds combinations of concepts ("pills" + "took" +
+  "40") and marks figures of speech, resolved past and talk about films (guards, shared: a
+  lexicon finding on a marked word is dropped too);
 - a finding (a `rules:` entry) gives its category and risk; the highest risk wins;
 - a finding that overlaps an idiom ("死ぬほど笑った") or a negation ("死にたいわけじゃない") is dropped;
 - a suicide or self-harm finding of high risk together with an escalator (a plan, means, timing or
   place: "今夜", "薬を貯めた", "on the roof") elsewhere in the same message makes it imminent;
+- a high suicide or self-harm finding of the concept layer makes lexicon escalators count too;
+- the final band is the higher of the two layers; categories and reasons are the union;
 - no finding at all is risk "low" with no categories (the caller may add "other").
 """
 
@@ -14,6 +19,8 @@ from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 
+from flows.triage.analyze import Token
+from flows.triage.concepts import ConceptLayer, ConceptRule
 from flows.triage.lexicon import Hit, Lexicon, compile_lexicon
 from flows.triage.model import NOTHING, Reason, TriageResult, risk_rank, sort_categories
 from flows.triage.normalize import Normalized
@@ -29,14 +36,19 @@ def _overlaps(hit: Hit, spans: Iterable[Hit]) -> bool:
 class Triage:
     """Explainable rule-based triage over all languages' lexicons at once."""
 
-    def __init__(self, lexicon: Lexicon) -> None:
+    def __init__(self, lexicon: Lexicon, concepts: ConceptLayer) -> None:
         self._lexicon = lexicon
+        self._concepts = concepts
         self._scan_findings = lexicon.findings.scan
         self._scan_guards = lexicon.guards.scan
 
     @classmethod
-    def load(cls, directory: Path | None = None) -> Triage:
-        """Load every *.yaml lexicon in directory (default: the files shipped in the package)."""
+    def load(cls, directory: Path | None = None, concepts: Path | None = None) -> Triage:
+        """Load every *.yaml lexicon in directory and the concept files in concepts.
+
+        Without a directory both are the files shipped in the package. With a lexicon directory
+        alone, no concept layer is loaded: the lexicon is tried on its own.
+        """
         if directory is None:
             folder = resources.files("flows.triage") / "lexicons"
             files = sorted(
@@ -46,25 +58,58 @@ class Triage:
         else:
             paths = sorted(Path(directory).glob("*.yaml"))
             sources = [(str(path), path.read_text("utf-8")) for path in paths]
-        return cls(compile_lexicon(sources))
+        if concepts is not None or directory is None:
+            layer = ConceptLayer.load(concepts)
+        else:
+            layer = ConceptLayer.empty()
+        return cls(compile_lexicon(sources), layer)
 
     @property
     def rule_count(self) -> int:
-        """How many rules (of every kind) are loaded."""
-        return len(self._lexicon.rules)
+        """How many rules (of every kind, lexicon and concept) are loaded."""
+        return len(self._lexicon.rules) + len(self._concepts.rules) + len(self._concepts.guards)
 
     def assess(self, text: str, lang: str | None = None) -> TriageResult:
         """Assess one message. lang is only a hint: every language's rules apply (people mix)."""
         normalized = Normalized(text)
         hits = self._scan_findings(normalized.text)
-        if not hits:
-            return NOTHING  # the common case: no guard scan needed
-        return _judge(text, normalized, hits, self._scan_guards(normalized.text))
+        fired, marked = self._concepts.findings(text, normalized)
+        if not hits and not fired:
+            return NOTHING
+        reasons = _concept_reasons(text, fired)
+        anchors = [r for r in reasons if r.category in _ESCALATABLE and risk_rank(r.risk) >= _HIGH]
+        if hits:
+            reasons += _judge(text, normalized, hits, self._scan_guards(normalized.text), marked, anchors)
+        return _result(reasons)
 
 
-def _judge(text: str, normalized: Normalized, hits: list[Hit], guards: list[Hit]) -> TriageResult:
-    """Turn the raw hits into a result: drop guarded findings, escalate, explain."""
-    live = [hit for hit in hits if not _overlaps(hit, guards)]
+def _concept_reasons(text: str, fired: list[tuple[ConceptRule, list[Token]]]) -> list[Reason]:
+    """One reason per category of each rule that fired, naming the rule, its concepts and the words."""
+    reasons = []
+    for rule, tokens in fired:
+        start, end = min(token.start for token in tokens), max(token.end for token in tokens)
+        concepts = "+".join(
+            sorted({c for token in tokens for c in token.concepts if "#" not in c} & _needed(rule))
+        )
+        name = f"concept.{rule.id}[{concepts}]" if concepts else f"concept.{rule.id}"
+        for category in rule.categories:
+            reasons.append(Reason(name, category, rule.risk or "low", text[start:end], start, end))
+    return reasons
+
+
+def _needed(rule: ConceptRule) -> set[str]:
+    return {concept for slot in rule.slots for concept in slot.concepts}
+
+
+def _judge(text: str, normalized: Normalized, hits: list[Hit], guards: list[Hit],
+           marked: list[tuple[int, int]], concept_anchors: list[Reason]) -> list[Reason]:  # fmt: skip
+    """Turn the lexicon's raw hits into reasons: drop guarded findings, escalate, explain."""
+    live = []
+    for hit in hits:
+        start, end = normalized.original_span(hit.start, hit.end)
+        if _overlaps(hit, guards) or any(start < g_end and g_start < end for g_start, g_end in marked):
+            continue  # an idiom or negation, or a word the concept guards read as a figure of speech
+        live.append(hit)
     findings = [hit for hit in live if hit.rule.risk is not None]
     anchors = [
         hit for hit in findings
@@ -72,18 +117,26 @@ def _judge(text: str, normalized: Normalized, hits: list[Hit], guards: list[Hit]
     ]  # fmt: skip
     reasons: list[Reason] = []
     for hit in sorted(live, key=lambda hit: (hit.start, hit.end)):  # Rule itself has no order
+        start, end = normalized.original_span(hit.start, hit.end)
         risk, category = hit.rule.risk, hit.rule.category
         if hit.rule.kind == "escalator":
-            anchor = next((a for a in anchors if not _overlaps(hit, [a])), None)
-            if anchor is None and risk is None:
+            lexical = next((a.rule.category for a in anchors if not _overlaps(hit, [a])), None)
+            found = lexical or next(
+                (a.category for a in concept_anchors if a.end <= start or end <= a.start), None
+            )  # a finding of the concept layer on other words counts as an anchor too
+            if found is None and risk is None:
                 continue  # "tonight" alone says nothing
-            if anchor is not None:
-                risk, category = "imminent", category or anchor.rule.category
-        start, end = normalized.original_span(hit.start, hit.end)
+            if found is not None:
+                risk, category = "imminent", category or found
         reasons.append(Reason(hit.rule.id, category, risk or "low", text[start:end], start, end))
+    return reasons
+
+
+def _result(reasons: list[Reason]) -> TriageResult:
+    """The highest risk, the categories in their order and the reasons in text order."""
     if not reasons:
         return NOTHING
-    ordered = tuple(dict.fromkeys(reasons))
+    ordered = tuple(dict.fromkeys(sorted(reasons, key=lambda reason: (reason.start, reason.end))))
     risk = max((reason.risk for reason in ordered), key=risk_rank)
     named = {reason.category for reason in ordered if reason.category}
     if len(named) > 1:

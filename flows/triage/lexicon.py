@@ -80,6 +80,19 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_seq)
 
 
+def load_document(name: str, text: str, expected: str) -> _Map:
+    """Parse a YAML mapping whose values remember their lines; TriageError names file and line."""
+    try:
+        document = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except TriageError as exc:
+        raise TriageError(f"{name}: {exc}") from None
+    except yaml.YAMLError as exc:
+        raise TriageError(f"{name}: not valid YAML: {exc}") from None
+    if not isinstance(document, _Map):
+        raise TriageError(f"{name}: expected a mapping with {expected}")
+    return document
+
+
 def expand_term(term: str) -> list[str]:
     """Expand "{a|b}" alternatives in a term ("{死|し}にたい" -> ["死にたい", "しにたい"])."""
     parts = _BRACES.split(term)  # literal, choices, literal, choices, ...
@@ -105,14 +118,7 @@ class _Builder:
 
     def add_file(self, path: Path | str, text: str) -> None:
         name = str(path)
-        try:
-            document = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
-        except TriageError as exc:
-            raise TriageError(f"{name}: {exc}") from None
-        except yaml.YAMLError as exc:
-            raise TriageError(f"{name}: not valid YAML: {exc}") from None
-        if not isinstance(document, _Map):
-            raise TriageError(f"{name}: expected a mapping with {', '.join(SECTIONS)}")
+        document = load_document(name, text, ", ".join(SECTIONS))
         for key in document:
             if key != "language" and key not in SECTIONS:
                 raise TriageError(f"{name}:{document.lines[key]}: unknown section {key!r}")

@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 # (start, end) in the stage's output, (start, end) in its input, for every changed region.
 Edit = tuple[int, int, int, int]
+Steps = tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...]
 
 _KATAKANA = range(0x30A1, 0x30F7)  # ァ..ヶ, which sit exactly 0x60 above ぁ..ゖ
 _EXTRA_RANGES = (range(0x1D400, 0x1D800), range(0x1F100, 0x1F200))  # math letters, circled letters
@@ -89,15 +90,15 @@ def _substitute(
     return "".join(pieces), edits
 
 
-class Normalized:
-    """A normalized text and the edits that lead back to the original offsets."""
+class Rewritten:
+    """A text rewritten by regex stages, and the edits that lead back to the original offsets."""
 
     __slots__ = ("text", "_stages")
 
-    def __init__(self, original: str) -> None:
-        text = original.translate(_TABLE)
+    def __init__(self, original: str, steps: Steps, text: str | None = None) -> None:
+        text = original if text is None else text  # text: a same-length fold of original
         stages: list[list[Edit]] = []
-        for pattern, repl in ((_EXPAND, _expand), (_SPACED, _join), (_COLLAPSE, _collapse)):
+        for pattern, repl in steps:
             # search() first: most messages need no edit at a stage, and it is a single C call.
             if pattern.search(text):
                 text, edits = _substitute(pattern, repl, text)
@@ -106,10 +107,22 @@ class Normalized:
         self._stages = stages
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
-        """Map [start, end) of the normalized text to offsets in the original text."""
+        """Map [start, end) of the rewritten text to offsets in the original text."""
         for edits in reversed(self._stages):
             start, end = _back_start(edits, start), _back_end(edits, end)
         return start, end
+
+
+_STEPS: Steps = ((_EXPAND, _expand), (_SPACED, _join), (_COLLAPSE, _collapse))
+
+
+class Normalized(Rewritten):
+    """The matching form of a text (see the module docstring), with the way back to the original."""
+
+    __slots__ = ()
+
+    def __init__(self, original: str) -> None:
+        super().__init__(original, _STEPS, original.translate(_TABLE))
 
 
 def _back_start(edits: list[Edit], position: int) -> int:

@@ -32,9 +32,9 @@ PATHS = {
     "concern": ["consent", "lang_en"],
     "safety_dying": ["consent", "lang_en", "cat_dying"],
     "safety_now": ["consent", "lang_en", "cat_dying", "dying_yes"],
-    "region": ["consent", "lang_en", "cat_loneliness"],
-    "help_mode": ["consent", "lang_en", "cat_loneliness", "region_skip"],
-    "referral": ["consent", "lang_en", "cat_loneliness", "region_skip", "help_info"],
+    "region": ["consent", "lang_en", "cat_loneliness", "dying_no"],
+    "help_mode": ["consent", "lang_en", "cat_loneliness", "dying_no", "region_skip"],
+    "referral": ["consent", "lang_en", "cat_loneliness", "dying_no", "region_skip", "help_info"],
 }
 
 
@@ -139,7 +139,9 @@ async def test_the_imminent_person_is_served_before_people_who_came_earlier(
 ) -> None:
     counselor = botapi.user(COUNSELOR_B, first_name="Sato", language_code="en")
     for early in (2011, 2012):
-        last = await tap_through(botapi, early, ["consent", "lang_en", "cat_loneliness", "region_skip"])
+        last = await tap_through(
+            botapi, early, ["consent", "lang_en", "cat_loneliness", "dying_no", "region_skip"]
+        )
         botapi.press_button(early, last["message_id"], "help_talk")
         await queued(botapi, early)
     await start(botapi, 2013)
@@ -158,6 +160,70 @@ async def test_the_imminent_person_is_served_before_people_who_came_earlier(
     assert IMMINENT in summary["text"]  # what they wrote before any question is kept for the counselor
     (joined,) = await botapi.wait_for_messages(2013)
     assert "相談員がつながりました" in joined["text"]
+
+
+@pytest.mark.parametrize(
+    ("first_id", "lang", "words"),
+    [
+        (2031, "lang_en", "took like 40 tylenol, feeling sick now"),
+        (2041, "lang_ja", "さっき睡眠薬を30錠くらい飲んだ。もう眠くなってきた"),
+    ],
+)
+async def test_an_overdose_told_at_the_concern_step_gets_the_numbers_at_once_and_goes_first(
+    botapi: LocalBotApi, service: Service, first_id: int, lang: str, words: str
+) -> None:
+    """Issue 10: pills taken with an amount, in words no rule was written for, are imminent."""
+    counselor = botapi.user(COUNSELOR_B, first_name="Sato", language_code="en")
+    for early in (first_id, first_id + 1):  # two low-risk people came earlier
+        last = await tap_through(
+            botapi, early, ["consent", "lang_en", "cat_loneliness", "dying_no", "region_skip"]
+        )
+        botapi.press_button(early, last["message_id"], "help_talk")
+        await queued(botapi, early)
+    person = first_id + 2
+    await tap_through(botapi, person, ["consent", lang])
+
+    botapi.send_text(person, words)
+    crisis, _prompt, _closed_now, _kept = await queued(botapi, person, first=1)
+    assert "119" in crisis["text"] and "110" in crisis["text"]  # the very next reply
+
+    botapi.send_text(counselor, "/online")
+    online, offer = await botapi.wait_for_messages(counselor.id, count=2)
+    assert "People waiting in your languages: 3." in online["text"]
+    assert "Risk: IMMINENT" in offer["text"]  # served before the two who came earlier
+    botapi.send_text(counselor, "/next")
+    (summary,) = await botapi.wait_for_messages(counselor.id)
+    assert "concept.overdose" in summary["text"]  # the counselor sees why: the rule and its concepts
+    assert words.split("。")[0][:12] in summary["text"]
+
+
+async def test_unremarkable_words_meet_the_direct_question_and_not_safe_brings_the_numbers_at_once(
+    botapi: LocalBotApi, service: Service
+) -> None:
+    counselor = botapi.user(COUNSELOR_B, first_name="Sato", language_code="en")
+    await tap_through(botapi, 2020, ["consent", "lang_en"])
+
+    botapi.send_text(2020, "I want to talk about my job")
+    (asked,) = await botapi.wait_for_messages(2020)  # the very next reply: no crisis lines, the question
+    assert asked["text"].startswith("Thank you. We ask everyone this, because it matters")
+    assert "thoughts of dying" in asked["text"]
+    assert options(botapi, asked) == ["dying_yes", "dying_sometimes", "dying_no", "human_now", "emergency"]
+
+    botapi.press_button(2020, asked["message_id"], "dying_yes")
+    lines, safe_now = await botapi.wait_for_messages(2020, count=2)
+    assert YORISOI in lines["text"]  # a yes is heard: the 24-hour lines, once
+    assert "Are you safe right now?" in safe_now["text"]
+
+    botapi.press_button(2020, safe_now["message_id"], "safe_no")
+    crisis, prompt, _closed_now, _kept = await queued(botapi, 2020, first=1)
+    assert "119" in crisis["text"] and "110" in crisis["text"] and YORISOI in crisis["text"]
+    assert "front of the line" in prompt["text"]
+
+    (summary,) = await take_next(botapi, counselor)
+    assert "Risk (triage): IMMINENT" in summary["text"]
+    assert "What they want to talk about: I want to talk about my job" in summary["text"]
+    assert "Thoughts of dying: Yes" in summary["text"]  # the counselor sees both answers
+    assert "Safe now: I am not safe" in summary["text"]
 
 
 async def test_talk_to_a_person_now_from_every_intake_state_reaches_the_queue(
@@ -243,6 +309,8 @@ async def test_forget_erases_every_key_of_the_person_and_frees_the_counselor(
     words = "夫に毎晩どなられていて、家にいるのがこわいです"
     await tap_through(botapi, 2501, ["consent", "lang_ja"])
     botapi.send_text(2501, words)
+    dying = await next_question(botapi, 2501)  # asked of everyone
+    botapi.press_button(2501, dying["message_id"], "dying_no")
     safe_now = await next_question(botapi, 2501)  # violence now: "are you safe right now?"
     botapi.press_button(2501, safe_now["message_id"], "safe_yes")
     await next_question(botapi, 2501)

@@ -1,0 +1,286 @@
+"""Words, not strings: split a message into tokens with lemmas and grammatical features.
+
+Japanese goes through SudachiPy (dictionary `sudachidict_core`, loaded once per process and
+memory-mapped): each content word gets its normalized lemma (しに, 死ん, 死ね -> 死ぬ; のんだ -> 飲む)
+and the features its auxiliaries carry: desire (たい), past (た), perfective (てしまう, ちゃう),
+resultative (てある), progressive (ている), negation (ない, ず), passive (れる), volitional (う, よう),
+conditional wish (ばいいのに, たらいいのに), wish aimed at others (てほしい), prohibition (言うな).
+Net slang is rewritten first (タヒ, 氏ね -> 死), and so are long-vowel marks and repeated characters.
+
+English goes through the shared normalizer (case, width, repeated letters) and a lemma table
+built from the concept files with every inflection expanded at load time (took -> take + past,
+tying -> tie + progressive); a few words before a verb carry negation and intent ("don't", "gonna").
+
+Every token keeps its offsets in the original text, so findings can show the counselor the words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from flows.triage.normalize import Normalized, Rewritten, Steps, normalize
+
+JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
+_SENTENCE_END = frozenset("。．.!?！？\n")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+# Net slang and typing habits, rewritten before the dictionary sees the text.
+_JA_STEPS: Steps = (
+    (re.compile(r"タヒ|ﾀﾋ|ﾀﾋ|氏(?=[にねぬんの])|4(?=ね|にたい)"), lambda m: "死"),
+    (re.compile(r"(?<=[\u3040-\u309f])[ー〜~]+"), lambda m: ""),
+    (re.compile(r"([^\d\s])\1{2,}"), lambda m: m.group(1)),
+)
+
+
+@dataclass(slots=True)
+class Token:
+    """One word: its lemma, where it is in the original text, and what grammar says of it."""
+
+    lemma: str
+    start: int
+    end: int
+    sentence: int
+    content: bool  # a word that can carry a concept (not a particle or an auxiliary)
+    feats: set[str] = field(default_factory=set)
+    concepts: frozenset[str] = frozenset()
+
+
+# --- Japanese -------------------------------------------------------------------------------
+
+# Auxiliaries by Sudachi conjugation type, and the feature each carries to the word before it.
+_JA_AUX_BY_TYPE = {
+    "助動詞-タイ": "desire", "助動詞-タ": "past", "助動詞-ナイ": "neg", "助動詞-ヌ": "neg",
+    "助動詞-レル": "passive", "助動詞-ウ": "volitional", "助動詞-マイ": "neg",
+}  # fmt: skip
+# Non-independent verbs after て, by lemma.
+_JA_AFTER_TE = {
+    "有る": "resultative", "仕舞う": "perfective", "居る": "progressive", "来る": "motion",
+    "行く": "motion", "置く": "prepared", "欲しい": "want_other", "見る": "attempt",
+}  # fmt: skip
+_JA_CONTRACTED = {
+    "ちゃう": "perfective", "じゃう": "perfective", "ちまう": "perfective", "てる": "progressive",
+    "でる": "progressive", "とく": "prepared", "どく": "prepared", "てく": "motion", "てた": "progressive",
+}  # fmt: skip
+_JA_FUNCTION_POS = frozenset({"助動詞", "助詞", "補助記号", "空白", "接尾辞"})
+
+
+@cache
+def _sudachi() -> Any:
+    """The Sudachi tokenizer, loaded once per process (the dictionary is memory-mapped)."""
+    from sudachipy import Dictionary, SplitMode  # imported here: English-only callers never pay
+
+    return Dictionary(dict="core").tokenizer(mode=SplitMode.C)
+
+
+def _ja_features(morphemes: list[Any], index: int, pos: list[tuple[str, ...]]) -> tuple[set[str], int]:
+    """Features carried to the word at index by the auxiliaries after it, and the last of those."""
+    feats: set[str] = set()
+    after_te = conditional = False
+    reach = index
+    for later in range(index + 1, min(index + 8, len(morphemes))):
+        kind = pos[later][0]
+        lemma = morphemes[later].normalized_form()
+        if kind == "助動詞":
+            feat = _aux_feature(pos[later], lemma)
+            if feat:
+                feats.add(feat)
+                reach = later if reach == later - 1 else reach
+            after_te = False
+        elif kind == "助詞":
+            step = _particle(morphemes, pos, index, later, feats)
+            if step == "stop":
+                break
+            after_te = after_te or step == "te"
+            conditional = conditional or step == "if"
+        elif after_te and lemma in _JA_AFTER_TE:
+            feats.add(_JA_AFTER_TE[lemma])
+            after_te = False
+        elif conditional and lemma in ("良い", "いい"):
+            feats.add("wish")
+        elif kind not in _JA_FUNCTION_POS and not (kind == "動詞" and pos[later][1] == "非自立可能"):
+            break
+    if "conditional" not in feats and (
+        {"perfective", "resultative"} & feats or ("past" in feats and "progressive" not in feats)
+    ):
+        feats.add("done")
+    return feats, reach
+
+
+def _aux_feature(row: tuple[str, ...], lemma: str) -> str | None:
+    """The feature an auxiliary verb carries (たい desire, た past, ない neg, ...)."""
+    feat = _JA_AUX_BY_TYPE.get(row[4]) or _JA_CONTRACTED.get(lemma)
+    if feat == "past" and row[5].startswith("仮定形"):
+        return "conditional"  # 飲んだら: "if I took", not "I took"
+    if feat is None and lemma in ("う", "よう"):
+        return "volitional"
+    return feat
+
+
+def _particle(morphemes: list[Any], pos: list[tuple[str, ...]], index: int, at: int, feats: set[str]) -> str:
+    """Read a particle after the word: "te", "if", "stop" (the clause ends) or "" (go on)."""
+    surface = morphemes[at].surface()
+    if surface == "と" and "neg" in feats and _necessity(morphemes, at):
+        feats.discard("neg")  # 打ちつけないと落ち着かない: "I must", not "I don't"
+        feats.add("must")
+    elif surface in ("て", "で"):
+        if at + 1 < len(morphemes) and pos[at + 1][1] == "読点":
+            feats.add("done")  # 解約して、…: a step already taken before the next
+        return "te"
+    elif surface in ("ば", "たら", "なら"):
+        return "if"
+    elif surface == "のに":
+        feats.add("wish")
+    elif surface == "な" and pos[at][1] == "終助詞" and at == index + 1:
+        feats.add("prohibit")
+    elif pos[at][1] != "接続助詞":
+        return "stop"
+    return ""
+
+
+def _necessity(morphemes: list[Any], index: int) -> bool:
+    """Whether a negative follows the と at index (〜ないと落ち着かない, 〜ないとだめ): a need."""
+    following = [m.normalized_form() for m in morphemes[index + 1 : index + 5]]
+    return any(word in ("ない", "ず", "駄目", "いけない", "無理", "行けない") for word in following)
+
+
+def japanese_tokens(text: str) -> list[Token]:
+    """Tokens of the Japanese in text, with lemmas, features and original offsets."""
+    # Lone surrogates (broken emoji from some clients) cannot be encoded for the dictionary.
+    rewritten = Rewritten(_SURROGATE.sub("\ufffd", text), _JA_STEPS)
+    morphemes = list(_sudachi().tokenize(rewritten.text))
+    pos = [m.part_of_speech() for m in morphemes]
+    tokens: list[Token] = []
+    sentence = 0
+    for index, morpheme in enumerate(morphemes):
+        surface = morpheme.surface()
+        if surface in _SENTENCE_END or pos[index][1] == "句点":
+            sentence += 1
+            continue
+        kind = pos[index][0]
+        if kind == "空白":
+            continue
+        content = kind not in _JA_FUNCTION_POS
+        start, end = rewritten.original_span(morpheme.begin(), morpheme.end())
+        token = Token(morpheme.normalized_form(), start, end, sentence, content)
+        if kind == "名詞" and pos[index][1] == "数詞":
+            token.feats = {"number", *_number_feats(surface)}
+        elif content:
+            token.feats, reach = _ja_features(morphemes, index, pos)
+            if reach > index:  # the reason shows 消えたい, not 消え
+                token.end = rewritten.original_span(morphemes[reach].begin(), morphemes[reach].end())[1]
+        tokens.append(token)
+    return tokens
+
+
+def _number_feats(surface: str) -> set[str]:
+    """A count big enough to matter for pills ("30", "三十", "forty"): {"many"}."""
+    digits = "".join(ch for ch in surface if ch.isdigit())
+    if digits:
+        try:
+            return {"many"} if int(digits) >= 10 else set()
+        except ValueError:
+            return set()
+    return {"many"} if any(ch in surface for ch in "十百千") or surface in _EN_MANY else set()
+
+
+# --- English --------------------------------------------------------------------------------
+
+_EN_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_EN_NEG = frozenset({"not", "never", "no", "don't", "doesn't", "didn't", "won't", "can't", "isn't", "aren't",
+                     "wasn't", "wouldn't", "couldn't", "shouldn't", "dont", "didnt", "wont", "cant", "nor",
+                     "haven't", "havent", "hasn't", "hasnt", "hadn't", "hadnt", "ain't", "aint"})  # fmt: skip
+_EN_INTENT = frozenset({"want", "wanna", "wish", "gonna", "will", "'ll", "i'll", "going", "plan",
+                        "planning", "gona", "ready", "decided", "tryna", "trying"})  # fmt: skip
+_EN_HAVE = frozenset({"have", "has", "had", "i've", "'ve", "ive"})
+_EN_MANY = frozenset({"ten", "twelve", "fifteen", "twenty", "thirty", "forty", "fifty", "sixty", "hundred",
+                      "dozen", "dozens", "hundreds", "bunch", "handful", "lots"})  # fmt: skip
+_IRREGULAR = {
+    "take": ("took", "taken"), "cut": ("cut",), "hang": ("hung",), "go": ("went", "gone"),
+    "give": ("gave", "given"), "write": ("wrote", "written"), "buy": ("bought",), "drink": ("drank", "drunk"),
+    "eat": ("ate", "eaten"), "find": ("found",), "get": ("got", "gotten"), "have": ("had",),
+    "hold": ("held",), "leave": ("left",), "put": ("put",), "say": ("said",), "tell": ("told",),
+    "think": ("thought",), "shoot": ("shot",), "stand": ("stood",), "sit": ("sat",), "bleed": ("bled",),
+    "slit": ("slit",), "hit": ("hit",), "feel": ("felt",), "keep": ("kept",), "make": ("made",),
+    "see": ("saw", "seen"), "drive": ("drove", "driven"), "fall": ("fell", "fallen"), "leap": ("leapt",),
+    "throw": ("threw", "thrown"), "do": ("did", "done"), "break": ("broke", "broken"),
+    "bring": ("brought",), "come": ("came",), "hurt": ("hurt",), "lose": ("lost",), "pay": ("paid",),
+    "run": ("ran",), "send": ("sent",), "sleep": ("slept",), "wake": ("woke", "woken"),
+    "swim": ("swam",), "steal": ("stole", "stolen"), "light": ("lit",), "set": ("set",),
+    "wind": ("wound",), "choose": ("chose", "chosen"), "begin": ("began", "begun"),
+    "rise": ("rose",), "blow": ("blew", "blown"), "hide": ("hid", "hidden"),
+    "die": ("dying",), "tie": ("tying",), "lie": ("lying",),
+}  # fmt: skip
+
+
+def _inflections(word: str) -> Iterable[tuple[str, str | None]]:
+    """The inflected forms of an English word with the feature each carries (None: no feature)."""
+    yield word, None
+    stem = word[:-1] if word.endswith("e") else word
+    ies = word[:-1] + "i" if word.endswith("y") and word[-2:-1] not in "aeiou" else word
+    yield (
+        (
+            word + "es"
+            if word.endswith(("s", "x", "z", "ch", "sh", "o"))
+            else ies + ("es" if ies != word else "s")
+        ),
+        None,
+    )
+    yield (stem + "ed" if word.endswith("e") else ies + "ed"), "past"
+    yield stem + "ing", "progressive"
+    for irregular in _IRREGULAR.get(word, ()):
+        yield irregular, "progressive" if irregular.endswith("ing") else "past"
+
+
+class EnglishLemmas:
+    """Form -> (lemma, feature) for every word of the English concept files, built once."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.forms: dict[str, tuple[str, str | None]] = {}
+        listed = {normalize(word) for word in words}
+        for base, irregular in _IRREGULAR.items():  # "paid" is pay + past even where "paid" is listed
+            for form in irregular:
+                feat = "progressive" if form.endswith("ing") else "past"
+                self.forms[normalize(form)] = (normalize(base), feat)
+        for word in sorted(listed):
+            for form, feat in _inflections(word):
+                key = normalize(form)
+                self.forms.setdefault(key, (word, feat))
+
+    def tokens(self, normalized: Normalized) -> list[Token]:
+        """Tokens of the English in a normalized text, with lemmas, features and original offsets."""
+        norm = normalized.text
+        tokens: list[Token] = []
+        sentence = 0
+        position = 0
+        for match in _EN_WORD.finditer(norm):
+            sentence += sum(1 for ch in norm[position : match.start()] if ch in _SENTENCE_END)
+            position = match.end()
+            word = match.group()
+            lemma, feat = self.forms.get(word, (word, None))
+            start, end = normalized.original_span(match.start(), match.end())
+            token = Token(lemma, start, end, sentence, True, {feat} if feat else set())
+            if word.isdigit() or word in _EN_MANY:
+                token.feats |= {"number", *_number_feats(word)}
+            tokens.append(token)
+        _english_context(tokens)
+        return tokens
+
+
+def _english_context(tokens: list[Token]) -> None:
+    """Carry negation, intent, perfect tense and 'used to' from the words before each token."""
+    for index, token in enumerate(tokens):
+        before = [t.lemma for t in tokens[max(0, index - 3) : index] if t.sentence == token.sentence]
+        if any(word in _EN_NEG or word.endswith("n't") for word in before):
+            token.feats.add("neg")
+        if any(word in _EN_INTENT for word in before):
+            token.feats.add("desire")
+        if "past" in token.feats or (before and before[-1] in _EN_HAVE and token.lemma != before[-1]):
+            token.feats.add("done")
+        if before[-2:] == ["use", "to"] or before[-2:] == ["used", "to"]:
+            token.feats.add("habit_past")
+        if before and before[-1] in ("was", "were", "got", "been", "being", "get"):
+            token.feats.add("passive")

@@ -1,0 +1,443 @@
+"""The concept layer: concepts over lemmas (concepts/concepts.yaml), combined by rules (rules.yaml).
+
+A message becomes tokens (flows/triage/analyze.py); each token gets the concepts its lemma (or a
+phrase it is part of) belongs to; guards mark words that are figures of speech, resolved past or
+about a film; then every rule whose slots all find an unmarked word with the right concept and
+grammatical features gives a finding ("睡眠薬" medication + "飲んだ" ingest, done + "30" many).
+Nothing here knows a sentence: rules compose concepts, so a wording nobody wrote down still fits.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from flows.triage.analyze import JAPANESE, EnglishLemmas, Token, japanese_tokens
+from flows.triage.lexicon import _Map, _Seq, load_document, trie_regex
+from flows.triage.model import CATEGORIES, RISK_LEVELS, TriageError
+from flows.triage.normalize import Normalized, normalize
+
+FEATURES = frozenset({
+    "done", "past", "perfective", "resultative", "progressive", "desire", "volitional", "wish", "want_other",
+    "passive", "prohibit", "neg", "motion", "prepared", "attempt", "number", "many", "habit_past", "must",
+    "conditional",
+})  # fmt: skip
+_DEFAULT_NOT = frozenset({"neg", "habit_past"})
+_LANGS = ("ja", "en")
+_LATIN = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]{2}")
+_SENTENCE_END = re.compile(r"[。．.!?！？\n]")
+_MARKS = ("matched", "between", "sentence")
+_KANJI_OR_KATAKANA = re.compile(r"[\u30a0-\u30ff\u3400-\u9fff]")
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One word a rule needs: any of these concepts, with one of feats, without any of without."""
+
+    concepts: frozenset[str]
+    feats: frozenset[str]
+    without: frozenset[str]
+
+    def fits(self, token: Token) -> bool:
+        """Whether token can fill this slot."""
+        return (
+            not self.concepts.isdisjoint(token.concepts)
+            and (not self.feats or not self.feats.isdisjoint(token.feats))
+            and self.without.isdisjoint(token.feats)
+        )
+
+
+@dataclass(frozen=True)
+class ConceptRule:
+    """A combination of slots that means a risk (a rule) or a figure of speech (a guard)."""
+
+    id: str
+    risk: str | None
+    categories: tuple[str, ...]
+    slots: tuple[Slot, ...]
+    ordered: bool  # seq: in order, each within gap words of the one before
+    gap: int
+    sentence: bool  # all slots in one sentence
+    unless: frozenset[str]
+    mark: str
+    where: str
+
+    def needs(self) -> tuple[frozenset[str], ...]:
+        """For each slot, the concepts of which one must be present (for a cheap prefilter)."""
+        return tuple(slot.concepts for slot in self.slots)
+
+
+class Vocabulary:
+    """Lemma -> concepts per language, and phrases (lemma sequences) -> concept."""
+
+    def __init__(self) -> None:
+        self.single: dict[str, set[str]] = {}
+        self.phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+
+    def add(self, lemmas: Sequence[str], concept: str) -> None:
+        if len(lemmas) == 1:
+            self.single.setdefault(lemmas[0], set()).add(concept)
+        else:
+            self.phrases.setdefault(lemmas[0], []).append((tuple(lemmas), concept))
+
+    def tag(self, tokens: list[Token]) -> None:
+        """Give each token the concepts of its lemma and of the phrases it is part of."""
+        found: list[set[str]] = [set(self.single.get(token.lemma, ())) for token in tokens]
+        for index, token in enumerate(tokens):
+            for lemmas, concept in self.phrases.get(token.lemma, ()):
+                end = index + len(lemmas)
+                if end <= len(tokens) and all(
+                    tokens[index + k].lemma == lemmas[k] for k in range(len(lemmas))
+                ):
+                    # A phrase is one word: its last token carries the concept and every feature of
+                    # the phrase ("not going to hurt myself": negated; "ずっと眠れない": negated).
+                    head = tokens[end - 1]
+                    for k in range(index, end - 1):
+                        head.feats |= tokens[k].feats
+                    found[end - 1].add(concept)
+        for token, concepts in zip(tokens, found, strict=True):
+            if "number" in token.feats:
+                concepts.add("number")
+            token.concepts = frozenset(concepts)
+
+
+class ConceptLayer:
+    """The compiled concept files: vocabularies, rules and guards."""
+
+    def __init__(self, concepts: dict[str, dict[str, list[str]]], rules: list[ConceptRule],
+                 guards: list[ConceptRule], english: EnglishLemmas) -> None:  # fmt: skip
+        self.rules, self.guards, self._english = rules, guards, english
+        # A rule can fire only if a concept of its first slot is present: index rules by those.
+        self._by_first: dict[str, list[ConceptRule]] = {}
+        for rule in rules:
+            for concept in rule.slots[0].concepts:
+                self._by_first.setdefault(concept, []).append(rule)
+        self._order = {rule.id: index for index, rule in enumerate(rules)}
+        self._vocab = {lang: Vocabulary() for lang in _LANGS}
+        self._concepts = concepts
+        # Japanese compounds are also found as written, whatever the dictionary's split of the
+        # sentence around them ("致死量って" splits as 致死 / 量っ / て).
+        self._surfaces: dict[str, set[str]] = {}
+        self._surface_regex: re.Pattern[str] | None = None
+
+    @classmethod
+    def load(cls, directory: Path | None = None) -> ConceptLayer:
+        """Load concepts.yaml and rules.yaml (default: the files shipped in the package)."""
+        if directory is None:
+            folder = resources.files("flows.triage") / "concepts"
+            texts = {name: (folder / name).read_text("utf-8") for name in ("concepts.yaml", "rules.yaml")}
+            names = {name: f"flows/triage/concepts/{name}" for name in texts}
+        else:
+            texts = {
+                name: (Path(directory) / name).read_text("utf-8") for name in ("concepts.yaml", "rules.yaml")
+            }
+            names = {name: str(Path(directory) / name) for name in texts}
+        return compile_concepts(names["concepts.yaml"], texts["concepts.yaml"], names["rules.yaml"],
+                                texts["rules.yaml"])  # fmt: skip
+
+    @classmethod
+    def empty(cls) -> ConceptLayer:
+        """A layer with no concepts and no rules (a lexicon tried on its own)."""
+        return compile_concepts("concepts.yaml", "concepts: {}\n", "rules.yaml", "rules: []\n")
+
+    def tokens(self, text: str, normalized: Normalized | None = None) -> list[Token]:
+        """The message's tokens with their concepts and sentence numbers."""
+        tokens: list[Token] = []
+        normalized = normalized or Normalized(text)
+        if JAPANESE.search(text):
+            tagged = japanese_tokens(text)
+            self._vocab["ja"].tag(tagged)
+            self._tag_surfaces(normalized, tagged)
+            tokens += tagged
+        if _LATIN.search(text):
+            tagged = self._english.tokens(normalized)
+            self._vocab["en"].tag(tagged)
+            tokens += tagged
+        if not tokens:
+            return tokens
+        tokens.sort(key=lambda token: token.start)
+        ends = [match.end() for match in _SENTENCE_END.finditer(text)]
+        for token in tokens:
+            token.sentence = bisect.bisect_right(ends, token.start)
+        return tokens
+
+    def findings(
+        self, text: str, normalized: Normalized | None = None
+    ) -> tuple[list[tuple[ConceptRule, list[Token]]], list[tuple[int, int]]]:
+        """The rules that fire on text with the words they used, and the spans guards marked."""
+        tokens = self.tokens(text, normalized)
+        present = {concept for token in tokens for concept in token.concepts}
+        if not present:
+            return [], []
+        guarded: set[int] = set()
+        fired = []
+        for guard in self.guards:
+            if _possible(guard, present) and guard.unless.isdisjoint(present):
+                for match in _matches(guard, tokens, guarded=frozenset(), every=True):
+                    guarded.update(_marked(guard, tokens, match))
+                    if guard.risk is not None:
+                        fired.append((guard, [tokens[index] for index in match]))
+        live = present
+        if guarded:
+            live = {c for index, token in enumerate(tokens) if index not in guarded for c in token.concepts}
+        candidates = {rule.id: rule for concept in live for rule in self._by_first.get(concept, ())}
+        for rule in sorted(candidates.values(), key=lambda rule: self._order[rule.id]):
+            if _possible(rule, live) and rule.unless.isdisjoint(live):
+                for match in _matches(rule, tokens, frozenset(guarded), every=False):
+                    fired.append((rule, [tokens[index] for index in match]))
+        spans = [(tokens[index].start, tokens[index].end) for index in sorted(guarded)]
+        return fired, spans
+
+    def _tag_surfaces(self, normalized: Normalized, tokens: list[Token]) -> None:
+        if self._surface_regex is None or not tokens:
+            return
+        for match in self._surface_regex.finditer(normalized.text):
+            start, end = normalized.original_span(match.start(), match.end())
+            inside = [token for token in tokens if token.start < end and start < token.end]
+            if inside:
+                head = inside[-1]
+                for token in inside[:-1]:
+                    head.feats |= token.feats
+                head.concepts = head.concepts | self._surfaces[match.group()]
+
+    def _add_vocabulary(self, lang: str, entry: str, concept: str) -> list[str]:
+        if lang == "ja":
+            lemmas = [token.lemma for token in japanese_tokens(entry)]
+        else:
+            lemmas = [token.lemma for token in self._english.tokens(Normalized(entry))]
+        if lemmas:
+            self._vocab[lang].add(lemmas, concept)
+        if lang == "ja" and len(entry) >= 2 and _KANJI_OR_KATAKANA.search(entry):
+            self._surfaces.setdefault(normalize(entry), set()).add(concept)
+        return lemmas
+
+    def _compile_surfaces(self) -> None:
+        self._surface_regex = re.compile(trie_regex(sorted(self._surfaces))) if self._surfaces else None
+
+
+def _possible(rule: ConceptRule, present: set[str]) -> bool:
+    return all(not needed.isdisjoint(present) for needed in rule.needs())
+
+
+def _matches(
+    rule: ConceptRule, tokens: list[Token], guarded: frozenset[int], every: bool
+) -> Iterable[list[int]]:
+    """Token indices filling the rule's slots: one match, or every match (for guards)."""
+    candidates = [
+        [index for index, token in enumerate(tokens) if index not in guarded and slot.fits(token)]
+        for slot in rule.slots
+    ]
+    if not all(candidates):
+        return
+    if rule.ordered:
+        yield from _ordered(rule, candidates, every)
+        return
+    groups = sorted({tokens[index].sentence for index in candidates[0]}) if rule.sentence else [None]
+    for group in groups:
+        pool = candidates if group is None else [
+            [index for index in options if tokens[index].sentence == group] for options in candidates
+        ]  # fmt: skip
+        chosen = _distinct(pool)
+        if chosen is not None:
+            yield chosen
+            if not every:
+                return
+
+
+def _distinct(candidates: list[list[int]]) -> list[int] | None:
+    """One different token per slot (scarcest slots choose first), or None."""
+    order = sorted(range(len(candidates)), key=lambda slot: len(candidates[slot]))
+    chosen: dict[int, int] = {}
+    used: set[int] = set()
+    for slot in order:
+        pick = next((index for index in candidates[slot] if index not in used), None)
+        if pick is None:
+            return None
+        chosen[slot] = pick
+        used.add(pick)
+    return [chosen[slot] for slot in range(len(candidates))]
+
+
+def _ordered(rule: ConceptRule, candidates: list[list[int]], every: bool) -> Iterable[list[int]]:
+    for first in candidates[0]:
+        path = [first]
+        for options in candidates[1:]:
+            following = next((i for i in options if path[-1] < i <= path[-1] + rule.gap + 1), None)
+            if following is None:
+                break
+            path.append(following)
+        else:
+            yield path
+            if not every:
+                return
+
+
+def _marked(guard: ConceptRule, tokens: list[Token], match: list[int]) -> Iterable[int]:
+    if guard.mark == "matched":
+        return match
+    if guard.mark == "between":
+        return range(min(match), max(match) + 1)
+    sentences = {tokens[index].sentence for index in match}
+    return (index for index, token in enumerate(tokens) if token.sentence in sentences)
+
+
+# --- loading ----------------------------------------------------------------------------------
+
+
+def compile_concepts(
+    concepts_name: str, concepts_text: str, rules_name: str, rules_text: str
+) -> ConceptLayer:
+    """Validate and compile the two files; TriageError names the file, line and field."""
+    document = load_document(concepts_name, concepts_text, "concepts")
+    table = document.get("concepts")
+    if not isinstance(table, _Map) or set(document) - {"concepts"}:
+        raise TriageError(f"{concepts_name}:{document.line}: expected one section, 'concepts'")
+    concepts: dict[str, dict[str, list[str]]] = {}
+    for name, languages in table.items():
+        line = table.lines[name]
+        if not isinstance(name, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+            raise TriageError(f"{concepts_name}:{line}: concept {name!r}: name must be lower_snake_case")
+        if not isinstance(languages, _Map) or not set(languages) <= set(_LANGS):
+            raise TriageError(
+                f"{concepts_name}:{line}: concept {name!r}: expected ja: [...] and/or en: [...]"
+            )
+        for lang, words in languages.items():
+            if not isinstance(words, _Seq) or not all(isinstance(word, (str, int)) for word in words):
+                line = languages.lines[lang]
+                raise TriageError(f"{concepts_name}:{line}: concept {name!r}: {lang}: expected a word list")
+        concepts[name] = {lang: [str(word) for word in words] for lang, words in languages.items()}
+    english_words = [word for entry in _english_entries(concepts) for word in normalize(entry).split()]
+    rules_doc = load_document(rules_name, rules_text, "rules, guards")
+    extra: dict[str, dict[str, list[str]]] = {}
+    rules = _compile_rules(rules_name, rules_doc, "rules", concepts, extra)
+    guards = _compile_rules(rules_name, rules_doc, "guards", concepts, extra)
+    english_words += [
+        word for words in extra.values() for entry in words.get("en", ()) for word in normalize(entry).split()
+    ]
+    layer = ConceptLayer(concepts, rules, guards, EnglishLemmas(english_words))
+    for source in (concepts, extra):
+        for name, languages in source.items():
+            for lang, words in languages.items():
+                for word in words:
+                    if not layer._add_vocabulary(lang, word, name):
+                        raise TriageError(
+                            f"{concepts_name}: concept {name!r}: {lang} word {word!r} has no word in it"
+                        )
+    layer._compile_surfaces()
+    return layer
+
+
+def _english_entries(concepts: dict[str, dict[str, list[str]]]) -> Iterable[str]:
+    for languages in concepts.values():
+        yield from languages.get("en", ())
+
+
+_RULE_FIELDS = {"id", "risk", "categories", "note", "all", "seq", "gap", "scope", "unless", "mark"}
+_SLOT_FIELDS = {"concept", "lemma", "feats", "not"}
+
+
+def _compile_rules(
+    name: str, document: _Map, section: str, concepts: dict[str, Any], extra: dict[str, dict[str, list[str]]]
+) -> list[ConceptRule]:
+    entries = document.get(section) or _Seq()
+    if not isinstance(entries, _Seq):
+        raise TriageError(f"{name}:{document.lines.get(section, 1)}: section {section!r}: expected a list")
+    seen: set[str] = set()
+    compiled = []
+    for index, entry in enumerate(entries):
+        line = entries.lines[index]
+        if not isinstance(entry, _Map):
+            raise TriageError(f"{name}:{line}: expected a mapping with id and all/seq")
+        rule_id = entry.get("id")
+
+        def fail(field: str, problem: str, entry: _Map = entry, rule_id: Any = rule_id) -> TriageError:
+            return TriageError(f"{name}:{entry.lines.get(field, entry.line)}: {section[:-1]} {rule_id!r}: "
+                               f"field {field!r}: {problem}")  # fmt: skip
+
+        for field in entry:
+            if field not in _RULE_FIELDS:
+                raise fail(str(field), f"unknown field (allowed: {', '.join(sorted(_RULE_FIELDS))})")
+        if not isinstance(rule_id, str) or not rule_id or rule_id in seen:
+            raise fail("id", "missing, not a string, or given twice")
+        seen.add(rule_id)
+        compiled.append(_compile_rule(entry, section, concepts, extra, fail, f"{name}:{entry.line}"))
+    return compiled
+
+
+def _compile_rule(entry: _Map, section: str, concepts: dict[str, Any], extra: dict[str, dict[str, list[str]]],
+                  fail: Any, where: str) -> ConceptRule:  # fmt: skip
+    rule_id = entry["id"]
+    _check_outcome(entry, section, fail)
+    if ("all" in entry) == ("seq" in entry):
+        raise fail("all", "give exactly one of all: or seq:")
+    field = "all" if "all" in entry else "seq"
+    raw = entry[field]
+    if not isinstance(raw, list) or not raw:
+        raise fail(field, "expected a non-empty list of slots")
+    slots = tuple(_slot(raw_slot, f"{rule_id}#{number}", concepts, extra, lambda p, f=field: fail(f, p))
+                  for number, raw_slot in enumerate(raw))  # fmt: skip
+    gap = entry.get("gap", 3)
+    if not isinstance(gap, int) or isinstance(gap, bool) or not 0 <= gap <= 20:
+        raise fail("gap", "expected a whole number from 0 to 20")
+    if entry.get("scope", "message") not in ("message", "sentence"):
+        raise fail("scope", "expected message or sentence")
+    unless = entry.get("unless", [])
+    if not isinstance(unless, list) or any(concept not in concepts for concept in unless):
+        raise fail("unless", "expected a list of concept names from concepts.yaml")
+    return ConceptRule(
+        rule_id, entry.get("risk"), tuple(entry.get("categories") or ()), slots, field == "seq", gap,
+        entry.get("scope") == "sentence", frozenset(unless), entry.get("mark", "matched"), where,
+    )  # fmt: skip
+
+
+def _check_outcome(entry: _Map, section: str, fail: Any) -> None:
+    """Rules need a risk and categories and mark nothing; guards mark, and may find (both or neither)."""
+    finds = section == "rules" or "risk" in entry or "categories" in entry
+    if finds:
+        if entry.get("risk") not in RISK_LEVELS:
+            raise fail("risk", f"expected one of {', '.join(RISK_LEVELS)}")
+        categories = entry.get("categories")
+        if not isinstance(categories, list) or not categories or not all(c in CATEGORIES for c in categories):
+            raise fail("categories", f"expected a list of: {', '.join(CATEGORIES)}")
+    if section == "rules" and "mark" in entry:
+        raise fail("mark", "only guards mark words")
+    if entry.get("mark", "matched") not in _MARKS:
+        raise fail("mark", f"expected one of {', '.join(_MARKS)}")
+
+
+def _slot(raw: Any, synthetic: str, concepts: dict[str, Any], extra: dict[str, dict[str, list[str]]],
+          fail: Any) -> Slot:  # fmt: skip
+    if isinstance(raw, str):
+        raw = {"concept": raw}
+    if not isinstance(raw, dict) or not raw or set(raw) - _SLOT_FIELDS:
+        raise fail(f"slot {raw!r}: expected a concept name or {{concept, lemma, feats, not}}")
+    names = raw.get("concept", [])
+    names = [names] if isinstance(names, str) else names
+    unknown = [concept for concept in names if concept not in concepts]
+    if not isinstance(names, list) or unknown:
+        raise fail(f"unknown concept {unknown[0] if unknown else names!r} (see concepts.yaml)")
+    lemmas = raw.get("lemma", [])
+    if lemmas:
+        if not isinstance(lemmas, list) or not all(isinstance(lemma, str) for lemma in lemmas):
+            raise fail(f"slot {raw!r}: lemma: expected a list of words")
+        # Literal words become a concept of their own, looked up like any other.
+        extra[synthetic] = {
+            "ja": [lemma for lemma in lemmas if JAPANESE.search(lemma)],
+            "en": [lemma for lemma in lemmas if not JAPANESE.search(lemma)],
+        }
+        names = [*names, synthetic]
+    if not names:
+        raise fail(f"slot {raw!r}: needs a concept or a lemma")
+    feats, without = raw.get("feats", []), raw.get("not", [])
+    for label, values in (("feats", feats), ("not", without)):
+        if not isinstance(values, list) or not set(values) <= FEATURES:
+            raise fail(f"slot {raw!r}: {label}: expected features from {', '.join(sorted(FEATURES))}")
+    # A negated word fills no slot unless the slot asks for negation or says `not:` itself
+    # (secrecy is said with a negative: "says not to tell").
+    default = frozenset() if "not" in raw else _DEFAULT_NOT - set(feats)
+    return Slot(frozenset(names), frozenset(feats), frozenset(without) | default)
