@@ -147,8 +147,11 @@ def _necessity(morphemes: list[Any], index: int) -> bool:
     return any(word in ("ない", "ず", "駄目", "いけない", "無理", "行けない") for word in following)
 
 
-def japanese_tokens(text: str) -> list[Token]:
-    """Tokens of the Japanese in text, with lemmas, features and original offsets."""
+def japanese_tokens(text: str, featured: frozenset[str] | None = None) -> list[Token]:
+    """Tokens of the Japanese in text, with lemmas, features and original offsets.
+
+    featured: the lemmas whose features matter (those of the concept files); None reads them all.
+    """
     # Lone surrogates (broken emoji from some clients) cannot be encoded for the dictionary.
     rewritten = Rewritten(_SURROGATE.sub("\ufffd", text), _JA_STEPS)
     morphemes = list(_sudachi().tokenize(rewritten.text))
@@ -168,7 +171,7 @@ def japanese_tokens(text: str) -> list[Token]:
         token = Token(morpheme.normalized_form(), start, end, sentence, content)
         if kind == "名詞" and pos[index][1] == "数詞":
             token.feats = {"number", *_number_feats(surface)}
-        elif content:
+        elif content and (featured is None or token.lemma in featured):
             token.feats, reach = _ja_features(morphemes, index, pos)
             if reach > index:  # the reason shows 消えたい, not 消え
                 token.end = rewritten.original_span(morphemes[reach].begin(), morphemes[reach].end())[1]
@@ -272,15 +275,22 @@ class EnglishLemmas:
 
 def _english_context(tokens: list[Token]) -> None:
     """Carry negation, intent, perfect tense and 'used to' from the words before each token."""
+    lemmas = [token.lemma for token in tokens]
+    negative = [word in _EN_NEG or word.endswith("n't") for word in lemmas]
+    intent = [word in _EN_INTENT for word in lemmas]
     for index, token in enumerate(tokens):
-        before = [t.lemma for t in tokens[max(0, index - 3) : index] if t.sentence == token.sentence]
-        if any(word in _EN_NEG or word.endswith("n't") for word in before):
-            token.feats.add("neg")
-        if any(word in _EN_INTENT for word in before):
-            token.feats.add("desire")
-        if "past" in token.feats or (before and before[-1] in _EN_HAVE and token.lemma != before[-1]):
-            token.feats.add("done")
-        if before[-2:] == ["use", "to"] or before[-2:] == ["used", "to"]:
-            token.feats.add("habit_past")
-        if before and before[-1] in ("was", "were", "got", "been", "being", "get"):
-            token.feats.add("passive")
+        low = max(0, index - 3)
+        while low < index and tokens[low].sentence != token.sentence:
+            low += 1  # the words before, in the same sentence
+        feats = token.feats
+        if any(negative[low:index]):
+            feats.add("neg")
+        if any(intent[low:index]):
+            feats.add("desire")
+        previous = lemmas[index - 1] if index > low else ""
+        if "past" in feats or (previous in _EN_HAVE and token.lemma != previous):
+            feats.add("done")
+        if index - low >= 2 and lemmas[index - 2] in ("use", "used") and previous == "to":
+            feats.add("habit_past")
+        if previous in ("was", "were", "got", "been", "being", "get"):
+            feats.add("passive")

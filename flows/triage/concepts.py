@@ -32,6 +32,8 @@ _LANGS = ("ja", "en")
 _LATIN = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]{2}")
 _SENTENCE_END = re.compile(r"[。．.!?！？\n]")
 _MARKS = ("matched", "between", "sentence")
+_NONE: frozenset[str] = frozenset()
+_NUMBER = frozenset({"number"})
 _KANJI_OR_KATAKANA = re.compile(r"[\u30a0-\u30ff\u3400-\u9fff]")
 
 
@@ -85,11 +87,21 @@ class Vocabulary:
         else:
             self.phrases.setdefault(lemmas[0], []).append((tuple(lemmas), concept))
 
+    def freeze(self) -> None:
+        """Make the lemma sets immutable once loaded, so tagging can share them."""
+        self.single = {lemma: frozenset(concepts) for lemma, concepts in self.single.items()}  # type: ignore[misc]
+
     def tag(self, tokens: list[Token]) -> None:
         """Give each token the concepts of its lemma and of the phrases it is part of."""
-        found: list[set[str]] = [set(self.single.get(token.lemma, ())) for token in tokens]
+        single, phrases = self.single, self.phrases
+        for token in tokens:
+            token.concepts = single.get(token.lemma) or _NONE  # type: ignore[assignment]
+            if "number" in token.feats:
+                token.concepts = token.concepts | _NUMBER
         for index, token in enumerate(tokens):
-            for lemmas, concept in self.phrases.get(token.lemma, ()):
+            if token.lemma not in phrases:
+                continue
+            for lemmas, concept in phrases[token.lemma]:
                 end = index + len(lemmas)
                 if end <= len(tokens) and all(
                     tokens[index + k].lemma == lemmas[k] for k in range(len(lemmas))
@@ -99,11 +111,7 @@ class Vocabulary:
                     head = tokens[end - 1]
                     for k in range(index, end - 1):
                         head.feats |= tokens[k].feats
-                    found[end - 1].add(concept)
-        for token, concepts in zip(tokens, found, strict=True):
-            if "number" in token.feats:
-                concepts.add("number")
-            token.concepts = frozenset(concepts)
+                    head.concepts = head.concepts | {concept}
 
 
 class ConceptLayer:
@@ -124,6 +132,7 @@ class ConceptLayer:
         # sentence around them ("致死量って" splits as 致死 / 量っ / て).
         self._surfaces: dict[str, set[str]] = {}
         self._surface_regex: re.Pattern[str] | None = None
+        self._featured: frozenset[str] | None = None  # lemmas whose grammar is read (set once loaded)
 
     @classmethod
     def load(cls, directory: Path | None = None) -> ConceptLayer:
@@ -150,7 +159,7 @@ class ConceptLayer:
         tokens: list[Token] = []
         normalized = normalized or Normalized(text)
         if JAPANESE.search(text):
-            tagged = japanese_tokens(text)
+            tagged = japanese_tokens(text, self._featured)
             self._vocab["ja"].tag(tagged)
             self._tag_surfaces(normalized, tagged)
             tokens += tagged
@@ -216,7 +225,25 @@ class ConceptLayer:
             self._surfaces.setdefault(normalize(entry), set()).add(concept)
         return lemmas
 
+    def _load_vocabulary(self, name: str, sources: Iterable[dict[str, dict[str, list[str]]]]) -> None:
+        """Read every word of every concept through its language's analyzer, once, at load."""
+        for source in sources:
+            for concept, languages in source.items():
+                for lang, words in languages.items():
+                    for word in words:
+                        if not self._add_vocabulary(lang, word, concept):
+                            raise TriageError(
+                                f"{name}: concept {concept!r}: {lang} word {word!r} has no word in it"
+                            )
+        self._compile_surfaces()
+        for vocabulary in self._vocab.values():
+            vocabulary.freeze()
+
     def _compile_surfaces(self) -> None:
+        vocab = self._vocab["ja"]
+        self._featured = frozenset(vocab.single) | {
+            lemma for phrases in vocab.phrases.values() for lemmas, _ in phrases for lemma in lemmas
+        }
         self._surface_regex = re.compile(trie_regex(sorted(self._surfaces))) if self._surfaces else None
 
 
@@ -320,15 +347,7 @@ def compile_concepts(
         word for words in extra.values() for entry in words.get("en", ()) for word in normalize(entry).split()
     ]
     layer = ConceptLayer(concepts, rules, guards, EnglishLemmas(english_words))
-    for source in (concepts, extra):
-        for name, languages in source.items():
-            for lang, words in languages.items():
-                for word in words:
-                    if not layer._add_vocabulary(lang, word, name):
-                        raise TriageError(
-                            f"{concepts_name}: concept {name!r}: {lang} word {word!r} has no word in it"
-                        )
-    layer._compile_surfaces()
+    layer._load_vocabulary(concepts_name, (concepts, extra))
     return layer
 
 
