@@ -79,7 +79,7 @@ def _sudachi() -> Any:
 def _ja_features(morphemes: list[Any], index: int, pos: list[tuple[str, ...]]) -> tuple[set[str], int]:
     """Features carried to the word at index by the auxiliaries after it, and the last of those."""
     feats: set[str] = set()
-    after_te = conditional = False
+    state = {"te": False, "if": False}
     reach = index
     for later in range(index + 1, min(index + 8, len(morphemes))):
         kind = pos[later][0]
@@ -89,25 +89,39 @@ def _ja_features(morphemes: list[Any], index: int, pos: list[tuple[str, ...]]) -
             if feat:
                 feats.add(feat)
                 reach = later if reach == later - 1 else reach
-            after_te = False
+            state["te"] = False
         elif kind == "助詞":
             step = _particle(morphemes, pos, index, later, feats)
             if step == "stop":
                 break
-            after_te = after_te or step == "te"
-            conditional = conditional or step == "if"
-        elif after_te and lemma in _JA_AFTER_TE:
-            feats.add(_JA_AFTER_TE[lemma])
-            after_te = False
-        elif conditional and lemma in ("良い", "いい"):
-            feats.add("wish")
-        elif kind not in _JA_FUNCTION_POS and not (kind == "動詞" and pos[later][1] == "非自立可能"):
+            state["te"] = state["te"] or step == "te"
+            state["if"] = state["if"] or step == "if"
+        elif not _helper_word(morphemes[later], pos[later], lemma, later - index, state, feats):
             break
     if "conditional" not in feats and (
         {"perfective", "resultative"} & feats or ("past" in feats and "progressive" not in feats)
     ):
         feats.add("done")
     return feats, reach
+
+
+def _helper_word(morpheme: Any, row: tuple[str, ...], lemma: str, distance: int, state: dict[str, bool],
+                 feats: set[str]) -> bool:  # fmt: skip
+    """Read a helper verb or adjective after the word (てある, ばいい, 記憶ない); False ends the chain."""
+    if row[0] == "動詞" and row[5].startswith("意志推量形"):
+        feats.add("volitional")  # ODしよっかな
+    if state["te"] and lemma in _JA_AFTER_TE:
+        feats.add(_JA_AFTER_TE[lemma])
+        state["te"] = False
+    elif state["te"] and morpheme.surface() in ("もう", "もた"):
+        feats.add("perfective")  # 飲んでもうた (Kansai for 飲んでしまった)
+    elif state["if"] and lemma in ("良い", "いい"):
+        feats.add("wish")
+    elif row[0] == "形容詞" and lemma in ("無い", "ない") and distance == 1:
+        feats.add("neg")  # 記憶なくて: a noun with ない after it
+    elif row[0] not in _JA_FUNCTION_POS and not (row[0] == "動詞" and row[1] == "非自立可能"):
+        return False
+    return True
 
 
 def _aux_feature(row: tuple[str, ...], lemma: str) -> str | None:
@@ -132,6 +146,18 @@ def _particle(morphemes: list[Any], pos: list[tuple[str, ...]], index: int, at: 
         return "te"
     elif surface in ("ば", "たら", "なら"):
         return "if"
+    elif surface in ("は", "も") and morphemes[at - 1].surface() in ("て", "で"):
+        pass  # 殴られてはいない: the negation after は still belongs to the verb
+    elif surface == "ながら":
+        feats.add("progressive")  # 飲みながらこれ打ってる
+    elif (
+        surface == "か"
+        and "neg" in feats
+        and morphemes[at + 1 : at + 2]
+        and morphemes[at + 1].surface() in ("な", "なあ")
+    ):
+        feats.discard("neg")
+        feats.add("wish")  # 突っ込んでこないかな: "I wish it would"
     elif surface == "のに":
         feats.add("wish")
     elif surface == "な" and pos[at][1] == "終助詞" and at == index + 1:
@@ -193,6 +219,7 @@ def _number_feats(surface: str) -> set[str]:
 # --- English --------------------------------------------------------------------------------
 
 _EN_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_CLOCK = re.compile(r"\d{1,2}(?:am|pm)")
 _EN_NEG = frozenset({"not", "never", "no", "don't", "doesn't", "didn't", "won't", "can't", "isn't", "aren't",
                      "wasn't", "wouldn't", "couldn't", "shouldn't", "dont", "didnt", "wont", "cant", "nor",
                      "haven't", "havent", "hasn't", "hasnt", "hadn't", "hadnt", "ain't", "aint"})  # fmt: skip
@@ -263,6 +290,10 @@ class EnglishLemmas:
             sentence += sum(1 for ch in norm[position : match.start()] if ch in _SENTENCE_END)
             position = match.end()
             word = match.group()
+            if word not in self.forms and word.endswith("'s"):
+                word = word[:-2]  # "knife's in my hand", "the car's running"
+            if _CLOCK.fullmatch(word):
+                word = "o'clock"  # "till 2am"
             lemma, feat = self.forms.get(word, (word, None))
             start, end = normalized.original_span(match.start(), match.end())
             token = Token(lemma, start, end, sentence, True, {feat} if feat else set())

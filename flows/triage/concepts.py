@@ -33,7 +33,13 @@ _LATIN = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]{2}")
 _SENTENCE_END = re.compile(r"[。．.!?！？\n]")
 _MARKS = ("matched", "between", "sentence")
 _NONE: frozenset[str] = frozenset()
+_NEGATORS = frozenset({
+    "ない", "無い", "ず", "ぬ",
+    "not", "never", "no", "don't", "dont", "can't", "cant", "won't", "wont", "didn't", "didnt", "isn't",
+    "doesn't",
+})  # fmt: skip
 _NUMBER = frozenset({"number"})
+_MANY = frozenset({"number", "quantity"})  # "40 tylenol" is an amount, as "the whole bottle" is
 _KANJI_OR_KATAKANA = re.compile(r"[\u30a0-\u30ff\u3400-\u9fff]")
 
 
@@ -97,7 +103,7 @@ class Vocabulary:
         for token in tokens:
             token.concepts = single.get(token.lemma) or _NONE  # type: ignore[assignment]
             if "number" in token.feats:
-                token.concepts = token.concepts | _NUMBER
+                token.concepts = token.concepts | (_MANY if "many" in token.feats else _NUMBER)
         for index, token in enumerate(tokens):
             if token.lemma not in phrases:
                 continue
@@ -111,6 +117,8 @@ class Vocabulary:
                     head = tokens[end - 1]
                     for k in range(index, end - 1):
                         head.feats |= tokens[k].feats
+                    if not _NEGATORS.isdisjoint(lemmas):
+                        head.feats.discard("neg")  # the phrase says it itself: 痛くない, "don't wake up"
                     head.concepts = head.concepts | {concept}
 
 
@@ -208,11 +216,12 @@ class ConceptLayer:
         for match in self._surface_regex.finditer(normalized.text):
             start, end = normalized.original_span(match.start(), match.end())
             inside = [token for token in tokens if token.start < end and start < token.end]
-            if inside:
+            concepts = self._surfaces[match.group()]
+            if inside and not concepts <= inside[-1].concepts:  # not already read through the lemmas
                 head = inside[-1]
                 for token in inside[:-1]:
                     head.feats |= token.feats
-                head.concepts = head.concepts | self._surfaces[match.group()]
+                head.concepts = head.concepts | concepts
 
     def _add_vocabulary(self, lang: str, entry: str, concept: str) -> list[str]:
         if lang == "ja":
