@@ -65,6 +65,11 @@ class Triage:
         return cls(compile_lexicon(sources), layer)
 
     @property
+    def languages(self) -> frozenset[str]:
+        """The languages the lexicon files say they are written for (ja, en)."""
+        return self._lexicon.languages
+
+    @property
     def rule_count(self) -> int:
         """How many rules (of every kind, lexicon and concept) are loaded."""
         return len(self._lexicon.rules) + len(self._concepts.rules) + len(self._concepts.guards)

@@ -26,8 +26,13 @@ def _answer(number: int, line: str, triage: Triage) -> str:
         return _error(number, 'missing "text"')
     if not isinstance(text, str):
         return _error(number, f'"text" must be a string, got {type(text).__name__}')
-    if lang is not None and not isinstance(lang, str):
+    known = ", ".join(sorted(triage.languages))
+    if lang is None:
+        return _error(number, f'missing "lang" (one of {known})')
+    if not isinstance(lang, str):
         return _error(number, f'"lang" must be a string, got {type(lang).__name__}')
+    if lang not in triage.languages:
+        return _error(number, f'"lang" {lang[:12]!r} is not one triage reads (one of {known})')
     result = triage.assess(text, lang)
     return json.dumps(result.to_json(), ensure_ascii=False, separators=(",", ":"))
 

@@ -115,6 +115,7 @@ class _Builder:
         self.rules: dict[str, Rule] = {}
         self.literals: dict[str, Rule] = {}
         self.patterns: list[tuple[Rule, re.Pattern[str]]] = []
+        self.languages: set[str] = set()
 
     def add_file(self, path: Path | str, text: str) -> None:
         name = str(path)
@@ -122,6 +123,12 @@ class _Builder:
         for key in document:
             if key != "language" and key not in SECTIONS:
                 raise TriageError(f"{name}:{document.lines[key]}: unknown section {key!r}")
+        language = document.get("language")
+        if language is not None:
+            if not isinstance(language, str) or not re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]+)?", language):
+                line = document.lines["language"]
+                raise TriageError(f"{name}:{line}: language: expected a code like ja or en")
+            self.languages.add(language)
         for section, kind in SECTIONS.items():
             entries = document.get(section) or _Seq()
             if not isinstance(entries, _Seq):
@@ -294,6 +301,7 @@ class Lexicon:
     rules: dict[str, Rule]
     findings: Scanner
     guards: Scanner
+    languages: frozenset[str] = frozenset()  # the `language:` of the files: what triage reads
 
 
 def compile_lexicon(files: Iterable[tuple[str, str]]) -> Lexicon:
@@ -308,4 +316,4 @@ def compile_lexicon(files: Iterable[tuple[str, str]]) -> Lexicon:
         }
         patterns = [(rule, regex) for rule, regex in builder.patterns if (rule.kind in _GUARDS) == guard]
         scanners[guard] = Scanner.build(literals, patterns)
-    return Lexicon(builder.rules, scanners[False], scanners[True])
+    return Lexicon(builder.rules, scanners[False], scanners[True], frozenset(builder.languages))

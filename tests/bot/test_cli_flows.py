@@ -25,7 +25,7 @@ def tsunagari(tmp_path: Path, *args: str, stdin: bytes = b"") -> subprocess.Comp
 async def test_triage_answers_every_line_and_never_crashes_on_bad_ones(tmp_path: Path) -> None:
     lines = [
         json.dumps({"text": "今夜、薬を全部飲んで死にます", "lang": "ja"}, ensure_ascii=False),
-        json.dumps({"text": "死ぬほど笑った笑"}, ensure_ascii=False),
+        json.dumps({"text": "死ぬほど笑った笑", "lang": "ja"}, ensure_ascii=False),
         "this is not json",
         json.dumps(["a", "list"]),
         json.dumps({"lang": "en"}),
@@ -45,6 +45,18 @@ async def test_triage_answers_every_line_and_never_crashes_on_bad_ones(tmp_path:
     assert [("error" in o) for o in out[2:7]] == [True] * 5
     assert out[2]["error"].startswith("line 3")
     assert "error" in out[7] or "risk" in out[7]
+
+
+async def test_triage_answers_a_missing_or_unknown_language_with_an_error_line(tmp_path: Path) -> None:
+    """Issue 16: a line without lang, or with one triage does not read, is not assessed silently."""
+    lines = [json.dumps({"text": "I want to die"}), json.dumps({"text": "je veux mourir", "lang": "fr"})]
+
+    result = tsunagari(tmp_path, "triage", stdin=("\n".join(lines) + "\n").encode())
+
+    missing, unknown = (json.loads(line) for line in result.stdout.decode().splitlines())
+    assert result.returncode == 0
+    assert missing == {"error": 'line 1: missing "lang" (one of en, ja)'}
+    assert unknown == {"error": "line 2: \"lang\" 'fr' is not one triage reads (one of en, ja)"}
 
 
 async def test_triage_can_test_an_operators_lexicons_and_refuses_broken_ones(tmp_path: Path) -> None:

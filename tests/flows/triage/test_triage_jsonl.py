@@ -16,8 +16,8 @@ def triage() -> Triage:
 
 
 def test_good_lines_get_results_in_order(triage: Triage) -> None:
-    """Each good line gets the contract's {risk, categories, reasons}; lang is optional."""
-    lines = ['{"text": "死にたい", "lang": "ja"}\n', '{"text": "hello"}']
+    """Each good line gets the contract's {risk, categories, reasons}."""
+    lines = ['{"text": "死にたい", "lang": "ja"}\n', '{"text": "hello", "lang": "en"}']
     out = list(run_jsonl(lines, triage))
     assert len(out) == 2
     first, second = (json.loads(line) for line in out)
@@ -37,13 +37,16 @@ def test_good_lines_get_results_in_order(triage: Triage) -> None:
         ('{"text": 42}', '"text" must be a string, got int'),
         ('{"text": null}', '"text" must be a string, got NoneType'),
         ('{"text": "hi", "lang": 1}', '"lang" must be a string, got int'),
+        ('{"text": "hi"}', 'missing "lang" (one of en, ja)'),
+        ('{"text": "hi", "lang": null}', 'missing "lang" (one of en, ja)'),
+        ('{"text": "salut", "lang": "fr"}', "\"lang\" 'fr' is not one triage reads (one of en, ja)"),
         ("", "blank line"),
         ("   \n", "blank line"),
     ],
 )
 def test_bad_lines_get_an_error_naming_the_line(triage: Triage, line: str, problem: str) -> None:
     """A bad line gets {"error": "line N: ..."} and processing continues."""
-    out = list(run_jsonl(['{"text": "ok"}', line, '{"text": "寂しい"}'], triage))
+    out = list(run_jsonl(['{"text": "ok", "lang": "en"}', line, '{"text": "寂しい", "lang": "ja"}'], triage))
     assert len(out) == 3
     error = json.loads(out[1])
     assert set(error) == {"error"} and error["error"].startswith(f"line 2: {problem}")
@@ -56,6 +59,6 @@ def test_error_never_echoes_the_message_text(triage: Triage) -> None:
     assert "死にたい" not in out[0]
 
 
-def test_lang_null_is_accepted(triage: Triage) -> None:
-    """A null lang is the same as no lang."""
-    assert json.loads(next(run_jsonl(['{"text": "kms", "lang": null}'], triage)))["risk"] == "high"
+def test_lang_is_only_a_hint_every_language_is_read(triage: Triage) -> None:
+    """People mix languages: an English message sent with lang ja is still read."""
+    assert json.loads(next(run_jsonl(['{"text": "kms", "lang": "ja"}'], triage)))["risk"] == "high"
