@@ -154,7 +154,8 @@ def _configure_logging(verbose: bool) -> None:
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    for noisy in ("httpx", "httpcore", "telegram", "aiohttp.access", "apscheduler"):
+    # transitions logs two INFO lines per intake step: most of a busy night's log, and no use to anyone.
+    for noisy in ("httpx", "httpcore", "telegram", "aiohttp.access", "apscheduler", "transitions"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 

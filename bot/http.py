@@ -6,10 +6,9 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from aiohttp import web
-from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from routing import keys
+from bot.metrics import render as render_metrics
 
 if TYPE_CHECKING:
     from bot.service import Service
@@ -65,37 +64,8 @@ async def readyz(request: web.Request) -> web.Response:
 
 
 async def metrics(request: web.Request) -> web.Response:
-    """Prometheus text: waiting by language, counselors online and available, routing events and
-    closes by outcome (aggregates only, no person data)."""
+    """Prometheus text: queue health by language and band, offers, conversations, counselors and
+    routing counters (aggregates only, no person data; see bot/metrics.py)."""
     service = request.app[SERVICE]
-    redis: Redis = service.redis
-    languages = service.queue.languages
-    async with redis.pipeline(transaction=False) as pipe:
-        for lang in languages:
-            pipe.zcard(keys.queue(lang))
-            pipe.zcard(keys.available(lang))
-        pipe.scard(keys.counselors_online())
-        pipe.hgetall(keys.metrics())
-        *by_lang, online, counters = await pipe.execute()
-    counted = sorted(counters.items())
-    families = [
-        ("queue_waiting", "gauge", "People waiting for a counselor, by language.",
-         [(f'lang="{lang}"', count) for lang, count in zip(languages, by_lang[0::2], strict=True)]),
-        ("counselors_online", "gauge", "Counselors online (including paused).", [("", online)]),
-        ("counselors_available", "gauge", "Counselors who can be offered a person now, by language.",
-         [(f'lang="{lang}"', count) for lang, count in zip(languages, by_lang[1::2], strict=True)]),
-        ("routing_events_total", "counter", "Routing events by type.",
-         [(f'type="{name[7:]}"', value) for name, value in counted if name.startswith("events:")]),
-        ("closed_total", "counter", "Conversations closed, by outcome.",
-         [(f'outcome="{name[8:]}"', value) for name, value in counted if name.startswith("outcome:")]),
-        ("fallback_total", "counter", "People told at once that nobody can serve them now.",
-         [("", counters.get("fallback:shown", 0))]),
-        ("referrals_total", "counter", "Services shown or sent to people, by source.",
-         [(f'source="{name[10:]}"', value) for name, value in counted if name.startswith("referrals:")]),
-    ]  # fmt: skip
-    lines = []
-    for name, kind, text, samples in families:
-        lines += [f"# HELP tsunagari_{name} {text}", f"# TYPE tsunagari_{name} {kind}"]
-        lines += [f"tsunagari_{name}{{{labels}}} {value}" if labels else f"tsunagari_{name} {value}"
-                  for labels, value in samples]  # fmt: skip
-    return web.Response(text="\n".join(lines) + "\n", content_type="text/plain", charset="utf-8")
+    text = await render_metrics(service.redis, service.queue.languages)
+    return web.Response(text=text, content_type="text/plain", charset="utf-8")

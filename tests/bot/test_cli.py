@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import re
 import signal
@@ -97,3 +98,25 @@ async def test_a_wrong_setting_stops_start_up_with_one_line_naming_it(tmp_path: 
     assert process.returncode == 2
     lines = err.decode().strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("tsunagari: TSUNAGARI_HTTP_PORT:")
+
+
+def test_the_service_log_has_no_line_per_intake_step_from_transitions(caplog) -> None:
+    """Issue 16: transitions logged two INFO lines per step (78% of the log under load)."""
+    from bot.cli import _configure_logging
+    from flows.intake import IntakeFlow
+    from flows.messages import Inbound
+
+    noisy = [logging.getLogger(name) for name in ("transitions", "httpx", "httpcore", "telegram")]
+    levels = [logger.level for logger in noisy]
+    try:
+        _configure_logging(verbose=False)
+        flow = IntakeFlow.load()
+        with caplog.at_level(logging.INFO):
+            state = flow.start("ja").state
+            for value in ("consent", "lang_ja"):
+                state = flow.step(state, Inbound("option", value)).state
+        assert state.state == "concern"
+        assert not [record for record in caplog.records if record.name.startswith("transitions")]
+    finally:
+        for logger, level in zip(noisy, levels, strict=True):
+            logger.setLevel(level)
