@@ -115,6 +115,8 @@ def _helper_word(morpheme: Any, row: tuple[str, ...], lemma: str, distance: int,
         state["te"] = False
     elif state["te"] and morpheme.surface() in ("もう", "もた"):
         feats.add("perfective")  # 飲んでもうた (Kansai for 飲んでしまった)
+    elif lemma in ("積もり", "つもり", "予定") and distance <= 2:
+        feats.add("volitional")  # 入るつもり: an intention
     elif state["if"] and lemma in ("良い", "いい"):
         feats.add("wish")
     elif row[0] == "形容詞" and lemma in ("無い", "ない") and distance == 1:
@@ -224,7 +226,8 @@ _EN_NEG = frozenset({"not", "never", "no", "don't", "doesn't", "didn't", "won't"
                      "wasn't", "wouldn't", "couldn't", "shouldn't", "dont", "didnt", "wont", "cant", "nor",
                      "haven't", "havent", "hasn't", "hasnt", "hadn't", "hadnt", "ain't", "aint"})  # fmt: skip
 _EN_INTENT = frozenset({"want", "wanna", "wish", "gonna", "will", "'ll", "i'll", "going", "plan",
-                        "planning", "gona", "ready", "decided", "tryna", "trying"})  # fmt: skip
+                        "planning", "gona", "ready", "decided", "tryna", "trying", "wants", "wanted",
+                        "wanting", "wishing", "wished", "hope", "hoping", "hoped", "rather"})  # fmt: skip
 _EN_HAVE = frozenset({"have", "has", "had", "i've", "'ve", "ive"})
 _EN_MANY = frozenset({"ten", "twelve", "fifteen", "twenty", "thirty", "forty", "fifty", "sixty", "hundred",
                       "dozen", "dozens", "hundreds", "bunch", "handful", "lots"})  # fmt: skip
@@ -313,10 +316,13 @@ def _english_context(tokens: list[Token]) -> None:
         low = max(0, index - 3)
         while low < index and tokens[low].sentence != token.sentence:
             low += 1  # the words before, in the same sentence
+        wide = max(0, index - 5)  # "I wish I could just disappear": a wish reaches further
+        while wide < index and tokens[wide].sentence != token.sentence:
+            wide += 1
         feats = token.feats
         if any(negative[low:index]):
             feats.add("neg")
-        if any(intent[low:index]):
+        if any(intent[wide:index]):
             feats.add("desire")
         previous = lemmas[index - 1] if index > low else ""
         if "past" in feats or (previous in _EN_HAVE and token.lemma != previous):

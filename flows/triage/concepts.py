@@ -184,14 +184,21 @@ class ConceptLayer:
         return tokens
 
     def findings(
-        self, text: str, normalized: Normalized | None = None
+        self, text: str, normalized: Normalized | None = None, shared: Sequence[tuple[int, int]] = ()
     ) -> tuple[list[tuple[ConceptRule, list[Token]]], list[tuple[int, int]]]:
-        """The rules that fire on text with the words they used, and the spans guards marked."""
+        """The rules that fire on text with the words they used, and the spans guards marked.
+
+        shared: spans of the original text the lexicon's idioms and negations guard ("死にたい
+        わけじゃない", "die of embarrassment"); words there satisfy no concept rule either.
+        """
         tokens = self.tokens(text, normalized)
         present = {concept for token in tokens for concept in token.concepts}
         if not present:
             return [], []
-        guarded: set[int] = set()
+        guarded = {
+            index for index, token in enumerate(tokens)
+            if any(start < token.end and token.start < end for start, end in shared)
+        }  # fmt: skip
         fired = []
         for guard in self.guards:
             if _possible(guard, present) and guard.unless.isdisjoint(present):
@@ -224,6 +231,8 @@ class ConceptLayer:
                 head.concepts = head.concepts | concepts
 
     def _add_vocabulary(self, lang: str, entry: str, concept: str) -> list[str]:
+        if lang == "ja" and entry.startswith("="):
+            return [entry] if self._add_surface(entry, concept) else []
         if lang == "ja":
             lemmas = [token.lemma for token in japanese_tokens(entry)]
         else:
@@ -233,6 +242,14 @@ class ConceptLayer:
         if lang == "ja" and len(entry) >= 2 and _KANJI_OR_KATAKANA.search(entry):
             self._surfaces.setdefault(normalize(entry), set()).add(concept)
         return lemmas
+
+    def _add_surface(self, entry: str, concept: str) -> bool:
+        """An entry written `=いった`: found as typed, in kana, wherever the dictionary splits it."""
+        surface = normalize(entry[1:])
+        if len(surface) < 2:
+            return False
+        self._surfaces.setdefault(surface, set()).add(concept)
+        return True
 
     def _load_vocabulary(self, name: str, sources: Iterable[dict[str, dict[str, list[str]]]]) -> None:
         """Read every word of every concept through its language's analyzer, once, at load."""

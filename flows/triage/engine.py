@@ -78,13 +78,15 @@ class Triage:
         """Assess one message. lang is only a hint: every language's rules apply (people mix)."""
         normalized = Normalized(text)
         hits = self._scan_findings(normalized.text)
-        fired, marked = self._concepts.findings(text, normalized)
+        guards = self._scan_guards(normalized.text)
+        shared = [normalized.original_span(guard.start, guard.end) for guard in guards]
+        fired, marked = self._concepts.findings(text, normalized, shared)
         if not hits and not fired:
             return NOTHING
         reasons = _concept_reasons(text, fired)
         anchors = [r for r in reasons if r.category in _ESCALATABLE and risk_rank(r.risk) >= _HIGH]
         if hits:
-            reasons += _judge(text, normalized, hits, self._scan_guards(normalized.text), marked, anchors)
+            reasons += _judge(text, normalized, hits, guards, marked, anchors)
         return _result(reasons)
 
 

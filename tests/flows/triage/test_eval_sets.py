@@ -2,11 +2,12 @@
 
 - fresh_eval.jsonl: 158 messages written independently (shared/data/triage/fresh_eval.jsonl), the
   set issue 10 was measured on; rules were developed against it, so it is a regression table now.
-- dev_eval.jsonl (150) and dev_eval_indirect.jsonl (180, mostly indirect wording): written by
-  helpers for development; rules were read against their misses.
-- blind_eval.jsonl (110) and blind_eval_2.jsonl (120): written by helpers who never saw a rule,
-  before the round of rule changes they measure; their misses were never read while rules were
-  written. Their figures are the honest ones.
+- dev_eval.jsonl (150), dev_eval_indirect.jsonl (180, mostly indirect wording) and
+  dev_eval_broad.jsonl (240, breadth of vocabulary and grammar): written by helpers for
+  development; rules were read against their misses.
+- blind_eval.jsonl (110), blind_eval_2.jsonl (120) and blind_eval_3.jsonl (120): written by helpers
+  who never saw a rule, each before the round of rule changes it measures; their texts were never
+  read while rules were written. Their figures are the honest ones.
 
 Each set has a floor: the figures of the change that added it, so a rule edit that loses recall
 fails here. Issue 10's target (high+ recall >= 0.95, imminent >= 0.85, low/moderate raised <= 5%,
@@ -43,8 +44,10 @@ SETS = {
     "fresh_eval.jsonl": Floor(0.95, 0.85, 0.05, 0.80),
     "dev_eval.jsonl": Floor(0.95, 0.85, 0.05, 0.80),
     "dev_eval_indirect.jsonl": Floor(0.95, 0.85, 0.05, 0.80),
-    "blind_eval.jsonl": Floor(0.85, 0.85, 0.05, 0.80),
-    "blind_eval_2.jsonl": Floor(0.85, 0.80, 0.05, 0.80),
+    "dev_eval_broad.jsonl": Floor(0.95, 0.85, 0.05, 0.80),
+    "blind_eval.jsonl": Floor(0.90, 0.90, 0.05, 0.85),
+    "blind_eval_2.jsonl": Floor(0.90, 0.90, 0.05, 0.90),
+    "blind_eval_3.jsonl": Floor(0.75, 0.70, 0.05, 0.75),
 }
 
 
