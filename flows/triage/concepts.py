@@ -13,6 +13,7 @@ import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -75,6 +76,7 @@ class ConceptRule:
     mark: str
     where: str
 
+    @cached_property
     def needs(self) -> tuple[frozenset[str], ...]:
         """For each slot, the concepts of which one must be present (for a cheap prefilter)."""
         return tuple(slot.concepts for slot in self.slots)
@@ -134,6 +136,10 @@ class ConceptLayer:
             for concept in rule.slots[0].concepts:
                 self._by_first.setdefault(concept, []).append(rule)
         self._order = {rule.id: index for index, rule in enumerate(rules)}
+        self._guards_by_first: dict[str, list[ConceptRule]] = {}
+        for guard in guards:
+            for concept in guard.slots[0].concepts:
+                self._guards_by_first.setdefault(concept, []).append(guard)
         self._vocab = {lang: Vocabulary() for lang in _LANGS}
         self._concepts = concepts
         # Japanese compounds are also found as written, whatever the dictionary's split of the
@@ -200,7 +206,9 @@ class ConceptLayer:
             if any(start < token.end and token.start < end for start, end in shared)
         }  # fmt: skip
         fired = []
-        for guard in self.guards:
+        for guard in {
+            guard.id: guard for concept in present for guard in self._guards_by_first.get(concept, ())
+        }.values():
             if _possible(guard, present) and guard.unless.isdisjoint(present):
                 for match in _matches(guard, tokens, guarded=frozenset(), every=True):
                     guarded.update(_marked(guard, tokens, match))
@@ -274,7 +282,7 @@ class ConceptLayer:
 
 
 def _possible(rule: ConceptRule, present: set[str]) -> bool:
-    return all(not needed.isdisjoint(present) for needed in rule.needs())
+    return all(not needed.isdisjoint(present) for needed in rule.needs)
 
 
 def _matches(
