@@ -90,6 +90,7 @@ def _ja_features(morphemes: list[Any], index: int, pos: list[tuple[str, ...]]) -
                 feats.add(feat)
                 reach = later if reach == later - 1 else reach
             state["te"] = False
+            state["if"] = state["if"] or feat == "conditional"  # 死んでたらいいな
         elif kind == "助詞":
             step = _particle(morphemes, pos, index, later, feats)
             if step == "stop":
@@ -113,8 +114,8 @@ def _helper_word(morpheme: Any, row: tuple[str, ...], lemma: str, distance: int,
     if state["te"] and lemma in _JA_AFTER_TE:
         feats.add(_JA_AFTER_TE[lemma])
         state["te"] = False
-    elif state["te"] and morpheme.surface() in ("もう", "もた"):
-        feats.add("perfective")  # 飲んでもうた (Kansai for 飲んでしまった)
+    elif state["te"] and morpheme.surface().startswith(("もう", "もた", "しも")):
+        feats.add("perfective")  # 飲んでもうた, 飲んでしもうた (Kansai, Hiroshima: 飲んでしまった)
     elif lemma in ("積もり", "つもり", "予定") and distance <= 2:
         feats.add("volitional")  # 入るつもり: an intention
     elif state["if"] and lemma in ("良い", "いい"):
@@ -147,9 +148,10 @@ def _particle(morphemes: list[Any], pos: list[tuple[str, ...]], index: int, at: 
             feats.add("done")  # 解約して、…: a step already taken before the next
         return "te"
     elif surface in ("ば", "たら", "なら"):
+        feats.add("conditional")  # 死ねば…のに: a condition, not a deed
         return "if"
-    elif surface in ("は", "も") and morphemes[at - 1].surface() in ("て", "で"):
-        pass  # 殴られてはいない: the negation after は still belongs to the verb
+    elif surface in ("は", "も") and (at == index + 1 or morphemes[at - 1].surface() in ("て", "で")):
+        pass  # 殴られてはいない, 殴りはせん: the negation after は still belongs to the verb
     elif surface == "ながら":
         feats.add("progressive")  # 飲みながらこれ打ってる
     elif (
@@ -224,11 +226,16 @@ _EN_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _CLOCK = re.compile(r"\d{1,2}(?:am|pm)")
 _EN_NEG = frozenset({"not", "never", "no", "don't", "doesn't", "didn't", "won't", "can't", "isn't", "aren't",
                      "wasn't", "wouldn't", "couldn't", "shouldn't", "dont", "didnt", "wont", "cant", "nor",
-                     "haven't", "havent", "hasn't", "hasnt", "hadn't", "hadnt", "ain't", "aint"})  # fmt: skip
-_EN_INTENT = frozenset({"want", "wanna", "wish", "gonna", "will", "'ll", "i'll", "going", "plan",
-                        "planning", "gona", "ready", "decided", "tryna", "trying", "wants", "wanted",
-                        "wanting", "wishing", "wished", "hope", "hoping", "hoped", "rather"})  # fmt: skip
+                     "haven't", "havent", "hasn't", "hasnt", "hadn't", "hadnt", "ain't", "aint", "doesnt",
+                     "isnt", "arent", "wasnt", "werent", "wouldnt", "couldnt", "shouldnt"})  # fmt: skip
+_EN_INTENT = frozenset({
+    "want", "wanna", "wish", "gonna", "will", "'ll", "i'll", "going", "plan", "lowkey", "planning", "gona",
+    "ready", "decided", "tryna", "trying", "wants", "wanted", "wanting", "wishing", "wished", "hope",
+    "hoping", "hoped", "rather", "planing",
+})  # fmt: skip
 _EN_HAVE = frozenset({"have", "has", "had", "i've", "'ve", "ive"})
+# The words are compared as the normalizer leaves them ("wanna" -> "wana", "will" -> "wil").
+_EN_NEG, _EN_INTENT, _EN_HAVE = (frozenset(normalize(w) for w in s) for s in (_EN_NEG, _EN_INTENT, _EN_HAVE))
 _EN_MANY = frozenset({"ten", "twelve", "fifteen", "twenty", "thirty", "forty", "fifty", "sixty", "hundred",
                       "dozen", "dozens", "hundreds", "bunch", "handful", "lots"})  # fmt: skip
 _IRREGULAR = {
@@ -279,14 +286,25 @@ class EnglishLemmas:
                 feat = "progressive" if form.endswith("ing") else "past"
                 self.forms[normalize(form)] = (normalize(base), feat)
         for word in sorted(listed):
+            self.forms.setdefault(word, (word, None))  # a listed word is itself ("me" is not "med")
+        for word in sorted(listed):
+            if len(word) < 3:
+                continue  # "me" + "d" is not a word: short words get no inflections
             for form, feat in _inflections(word):
                 key = normalize(form)
+                if key == word:
+                    continue
+                if key in listed:
+                    if self.forms[key] == (key, None):
+                        self.forms[key] = (word, feat)  # "choking" is choke + progressive, "meds" is med
+                    continue
                 self.forms.setdefault(key, (word, feat))
 
     def tokens(self, normalized: Normalized) -> list[Token]:
         """Tokens of the English in a normalized text, with lemmas, features and original offsets."""
         norm = normalized.text
         tokens: list[Token] = []
+        words: list[str] = []
         sentence = 0
         position = 0
         for match in _EN_WORD.finditer(norm):
@@ -298,20 +316,24 @@ class EnglishLemmas:
             if _CLOCK.fullmatch(word):
                 word = "o'clock"  # "till 2am"
             lemma, feat = self.forms.get(word, (word, None))
+            words.append(word)
             start, end = normalized.original_span(match.start(), match.end())
             token = Token(lemma, start, end, sentence, True, {feat} if feat else set())
             if word.isdigit() or word in _EN_MANY:
                 token.feats |= {"number", *_number_feats(word)}
             tokens.append(token)
-        _english_context(tokens)
+        _english_context(tokens, words)
         return tokens
 
 
-def _english_context(tokens: list[Token]) -> None:
-    """Carry negation, intent, perfect tense and 'used to' from the words before each token."""
+def _english_context(tokens: list[Token], words: list[str]) -> None:
+    """Carry negation, intent, perfect tense and 'used to' from the words before each token.
+
+    Read on the words as written: a lemma can be another word's ("planning" is not "plane").
+    """
     lemmas = [token.lemma for token in tokens]
-    negative = [word in _EN_NEG or word.endswith("n't") for word in lemmas]
-    intent = [word in _EN_INTENT for word in lemmas]
+    negative = [word in _EN_NEG or word.endswith("n't") for word in words]
+    intent = [word in _EN_INTENT for word in words]
     for index, token in enumerate(tokens):
         low = max(0, index - 3)
         while low < index and tokens[low].sentence != token.sentence:

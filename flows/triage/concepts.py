@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -34,14 +35,15 @@ _LATIN = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]{2}")
 _SENTENCE_END = re.compile(r"[。．.!?！？\n]")
 _MARKS = ("matched", "between", "sentence")
 _NONE: frozenset[str] = frozenset()
-_NEGATORS = frozenset({
+_NEGATORS = frozenset(normalize(word) for word in (
     "ない", "無い", "ず", "ぬ",
     "not", "never", "no", "don't", "dont", "can't", "cant", "won't", "wont", "didn't", "didnt", "isn't",
-    "doesn't",
-})  # fmt: skip
+    "isnt", "doesn't", "doesnt", "wasn't", "wasnt", "couldn't", "couldnt", "wouldn't", "wouldnt",
+))  # fmt: skip
 _NUMBER = frozenset({"number"})
 _MANY = frozenset({"number", "quantity"})  # "40 tylenol" is an amount, as "the whole bottle" is
-_KANJI_OR_KATAKANA = re.compile(r"[\u30a0-\u30ff\u3400-\u9fff]")
+_KANJI = re.compile(r"[\u3400-\u9fff]")
+_KATAKANA_ONLY = re.compile(r"[\u30a0-\u30ff]{3,}")
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,7 @@ class Vocabulary:
             token.concepts = single.get(token.lemma) or _NONE  # type: ignore[assignment]
             if "number" in token.feats:
                 token.concepts = token.concepts | (_MANY if "many" in token.feats else _NUMBER)
+        negated_inside: list[Token] = []
         for index, token in enumerate(tokens):
             if token.lemma not in phrases:
                 continue
@@ -120,8 +123,10 @@ class Vocabulary:
                     for k in range(index, end - 1):
                         head.feats |= tokens[k].feats
                     if not _NEGATORS.isdisjoint(lemmas):
-                        head.feats.discard("neg")  # the phrase says it itself: 痛くない, "don't wake up"
+                        negated_inside.append(head)  # the phrase says it itself: 痛くない, "don't wake up"
                     head.concepts = head.concepts | {concept}
+        for head in negated_inside:
+            head.feats.discard("neg")
 
 
 class ConceptLayer:
@@ -175,7 +180,7 @@ class ConceptLayer:
         if JAPANESE.search(text):
             tagged = japanese_tokens(text, self._featured)
             self._vocab["ja"].tag(tagged)
-            self._tag_surfaces(normalized, tagged)
+            self._tag_surfaces(text, tagged)
             tokens += tagged
         if _LATIN.search(text):
             tagged = self._english.tokens(normalized)
@@ -225,11 +230,12 @@ class ConceptLayer:
         spans = [(tokens[index].start, tokens[index].end) for index in sorted(guarded)]
         return fired, spans
 
-    def _tag_surfaces(self, normalized: Normalized, tokens: list[Token]) -> None:
+    def _tag_surfaces(self, text: str, tokens: list[Token]) -> None:
+        """Words found as written in the original text (katakana stays katakana: イブ is not in ライブ)."""
         if self._surface_regex is None or not tokens:
             return
-        for match in self._surface_regex.finditer(normalized.text):
-            start, end = normalized.original_span(match.start(), match.end())
+        for match in self._surface_regex.finditer(text):
+            start, end = match.span()
             inside = [token for token in tokens if token.start < end and start < token.end]
             concepts = self._surfaces[match.group()]
             if inside and not concepts <= inside[-1].concepts:  # not already read through the lemmas
@@ -247,14 +253,17 @@ class ConceptLayer:
             lemmas = [token.lemma for token in self._english.tokens(Normalized(entry))]
         if lemmas:
             self._vocab[lang].add(lemmas, concept)
-        if lang == "ja" and len(entry) >= 2 and _KANJI_OR_KATAKANA.search(entry):
-            self._surfaces.setdefault(normalize(entry), set()).add(concept)
+        surface = unicodedata.normalize("NFKC", entry)
+        compound = _KANJI.search(surface) and len(surface) >= 2
+        if lang == "ja" and (compound or _KATAKANA_ONLY.fullmatch(surface)):
+            # Compounds as written; katakana names of three or more (イブ would be found in ライブ).
+            self._surfaces.setdefault(surface, set()).add(concept)
         return lemmas
 
     def _add_surface(self, entry: str, concept: str) -> bool:
         """An entry written `=いった`: found as typed, in kana, wherever the dictionary splits it."""
-        surface = normalize(entry[1:])
-        if len(surface) < 2:
+        surface = unicodedata.normalize("NFKC", entry[1:])
+        if len(surface) < 3:
             return False
         self._surfaces.setdefault(surface, set()).add(concept)
         return True
