@@ -122,6 +122,12 @@ def _helper_word(morpheme: Any, row: tuple[str, ...], lemma: str, distance: int,
         feats.add("wish")
     elif row[0] == "形容詞" and lemma in ("無い", "ない") and distance == 1:
         feats.add("neg")  # 記憶なくて: a noun with ない after it
+    elif lemma == "事" and morpheme.surface() == "こと":
+        state["koto"] = True  # 殴られたことはない: the negation comes after こと
+        return True
+    elif state.get("koto") and lemma in ("無い", "ない"):
+        feats.add("neg")
+        feats.discard("done")
     elif row[0] not in _JA_FUNCTION_POS and not (row[0] == "動詞" and row[1] == "非自立可能"):
         return False
     return True
@@ -150,8 +156,10 @@ def _particle(morphemes: list[Any], pos: list[tuple[str, ...]], index: int, at: 
     elif surface in ("ば", "たら", "なら"):
         feats.add("conditional")  # 死ねば…のに: a condition, not a deed
         return "if"
-    elif surface in ("は", "も") and (at == index + 1 or morphemes[at - 1].surface() in ("て", "で")):
-        pass  # 殴られてはいない, 殴りはせん: the negation after は still belongs to the verb
+    elif surface == "たり" or (
+        surface in ("は", "も") and (at == index + 1 or morphemes[at - 1].surface() in ("て", "で", "たり"))
+    ):
+        pass  # 殴られてはいない, 殴りはせん, 殴られたりはしない: the negation still belongs to the verb
     elif surface == "ながら":
         feats.add("progressive")  # 飲みながらこれ打ってる
     elif (

@@ -224,7 +224,7 @@ class ConceptLayer:
             live = {c for index, token in enumerate(tokens) if index not in guarded for c in token.concepts}
         candidates = {rule.id: rule for concept in live for rule in self._by_first.get(concept, ())}
         for rule in sorted(candidates.values(), key=lambda rule: self._order[rule.id]):
-            if _possible(rule, live) and rule.unless.isdisjoint(live):
+            if _possible(rule, live) and rule.unless.isdisjoint(present):
                 for match in _matches(rule, tokens, frozenset(guarded), every=False):
                     fired.append((rule, [tokens[index] for index in match]))
         spans = [(tokens[index].start, tokens[index].end) for index in sorted(guarded)]
