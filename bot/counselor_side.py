@@ -95,7 +95,9 @@ class CounselorSide(RoutingSide):
         if value.startswith(OFFER_ACCEPT):
             await self._take(counselor, message, value.removeprefix(OFFER_ACCEPT))
         elif value.startswith(OFFER_DECLINE):
-            passed = await self.queue.decline(counselor.id, value.removeprefix(OFFER_DECLINE))
+            ticket_id = value.removeprefix(OFFER_DECLINE)
+            passed = await self.queue.decline(counselor.id, ticket_id)
+            logger.info("passed ticket=%s counselor=%s taken=%s", ticket_id, counselor.id, passed)
             await self._reply(
                 message, counselor.lang, [Reply("counselor-declined" if passed else "counselor-offer-gone")]
             )
@@ -181,8 +183,11 @@ class CounselorSide(RoutingSide):
                 Outgoing(self.catalog.text(lang, "counselor-transfer-note", note=note), role="system")
             )
         notes = [Outgoing(e.text, role=e.role) for e in claim.notes if e.role in ("person", "counselor")]
-        if notes:
-            messages.append(Outgoing(self.catalog.text(lang, "counselor-summary-waiting"), role="system"))
+        if notes:  # after a transfer, what follows is the conversation with the colleague
+            ticket = await self.queue.ticket(claim.ticket_id)
+            transferred = bool(ticket.get("transferred_from")) or any(e.role == "counselor" for e in notes)
+            heading = "counselor-summary-so-far" if transferred else "counselor-summary-waiting"
+            messages.append(Outgoing(self.catalog.text(lang, heading), role="system"))
         await self.outbox.send(channel, address, messages + notes, lang)
         # The person may have left while the summary was on its way: then say nothing to them.
         conversation = await self.conversations.get(claim.person_id)

@@ -8,7 +8,10 @@ intake-welcome =
 
     Before we start:
     • This is not an emergency service. If your life or someone else's is in danger right now, please call 119 (ambulance) or 110 (police).
-    • What you write is read only by the counselor who talks with you, and is deleted after a set time. You can erase it yourself at any time with /forget.
+    • What you write is read only by the counselor who talks with you, and is deleted after a set time. { $channel ->
+        [web] You can erase it yourself at any time with the "Erase" button at the top.
+       *[other] You can erase it yourself at any time with /forget.
+    }
     • You do not need to give your name.
     • At any step you can tap "Talk to a person now", or "Emergency" if you are not safe.
 
@@ -55,15 +58,24 @@ option-emergency = Emergency: I am not safe
 intake-queued =
     Thank you for telling us. You are now waiting for a counselor, and we will connect you as soon as one is free.
     You can keep writing while you wait: the counselor will read it.
-    If you want to stop waiting, send /end.
+    { $channel ->
+        [web] If you want to stop waiting, tap "End" at the top.
+       *[other] If you want to stop waiting, send /end.
+    }
 intake-queued-with-info =
     Thank you for telling us. You are now waiting for a counselor, and we will connect you as soon as one is free.
     Meanwhile, these services may help with what you told us:
     { $services }
-    You can keep writing while you wait: the counselor will read it. To stop waiting, send /end.
+    You can keep writing while you wait: the counselor will read it. { $channel ->
+        [web] To stop waiting, tap "End" at the top.
+       *[other] To stop waiting, send /end.
+    }
 intake-queued-now =
     Of course. You are now waiting for a counselor, and we will connect you as soon as one is free.
-    You can keep writing while you wait: the counselor will read it. To stop waiting, send /end.
+    You can keep writing while you wait: the counselor will read it. { $channel ->
+        [web] To stop waiting, tap "End" at the top.
+       *[other] To stop waiting, send /end.
+    }
 intake-queued-emergency =
     I am putting you at the front of the line for a counselor now. Please stay with us.
     If you can, keep writing here: the counselor will read everything.
@@ -71,36 +83,59 @@ intake-referral =
     Here are services that may help with what you told us:
     { $services }
     If you would like to talk with someone here, tap "Talk to a person now" at any time.
-intake-referral-more = Thank you. If you would like to talk with a counselor here, tap "Talk to a person now". Send /start to begin again.
+intake-referral-more = Thank you. If you would like to talk with a counselor here, tap "Talk to a person now". { $channel ->
+        [web] Tap "Start again" at the top to begin again.
+       *[other] Send /start to begin again.
+    }
 intake-declined =
-    That is all right. You can come back at any time by sending /start.
+    That is all right. { $channel ->
+        [web] You can come back at any time: just write here, or tap "Start again" at the top.
+       *[other] You can come back at any time by sending /start.
+    }
     If you are in danger right now, please call 119 (ambulance) or 110 (police).
 intake-choose-option = Please choose one of the buttons below.
 intake-restarted = All right, let us start again from the beginning.
 intake-reminder = Are you still there? Take your time. When you are ready, you can answer the question above, or tap "Talk to a person now".
-intake-expired = We have not heard from you for a while, so I have closed this for now. You are welcome back at any time: just send /start. If you are in danger, please call 119 or 110.
+intake-expired = We have not heard from you for a while, so I have closed this for now. You are welcome back at any time: { $channel ->
+        [web] just write here, or tap "Start again" at the top.
+       *[other] just send /start.
+    } If you are in danger, please call 119 or 110.
 crisis-imminent =
     I am very worried about your safety. If you might act on this now, please call 119 (ambulance) or 110 (police) straight away.
-    You can also talk now, at any hour:
+    These lines answer at any hour (in Japanese, unless a line says otherwise):
     { $lines }
+    { $later }
 crisis-high =
     Thank you for telling me how painful this is. You do not have to carry it alone.
-    If you ever need to talk at any hour, these lines are open:
+    If you ever need to talk at any hour, these lines are open (in Japanese, unless a line says otherwise):
     { $lines }
+    { $later }
 forget-confirm = Do you want to erase everything you have written here, and end this conversation? This cannot be undone.
 option-forget_yes = Yes, erase it
 option-forget_no = No, keep it
-forget-done = Everything you wrote here has been erased. Thank you for reaching out. You are welcome back at any time with /start.
+forget-done = Everything you wrote here has been erased. Thank you for reaching out. { $channel ->
+        [web] You are welcome back at any time: just write here, or tap "Start again" at the top.
+       *[other] You are welcome back at any time with /start.
+    }
 forget-kept = All right, nothing has been erased.
-cancel-not-now = You are waiting for a counselor or talking with one, so I have not started again. To stop, send /end.
+cancel-not-now = You are waiting for a counselor or talking with one, so I have not started again. { $channel ->
+        [web] To stop, tap "End" at the top.
+       *[other] To stop, send /end.
+    }
 
 ## While waiting and connected (person-facing)
 
 waiting-added = Thank you, I have added that for the counselor. You are still in line.
 already-connected = You are talking with a counselor now: just write here.
 counselor-joined = A counselor has joined. Thank you for waiting. You can talk freely now.
-counselor-left = The counselor has ended this conversation. Thank you for talking with us. If you want to talk again, send /start at any time.
-person-left = You have left the conversation. Thank you for reaching out. If you want to talk again, send /start at any time.
+counselor-left = The counselor has ended this conversation. Thank you for talking with us. { $channel ->
+        [web] If you want to talk again, just write here, or tap "Start again" at the top.
+       *[other] If you want to talk again, send /start at any time.
+    }
+person-left = You have left the conversation. Thank you for reaching out. { $channel ->
+        [web] If you want to talk again, just write here, or tap "Start again" at the top.
+       *[other] If you want to talk again, send /start at any time.
+    }
 text-too-long = That message is too long for me (up to { $limit } characters). Could you send it in shorter parts?
 error-try-again = Sorry, something went wrong on our side. Please send that again in a moment.
 unsupported-media = Sorry, I can only read text messages here. Could you write it in words?
@@ -214,7 +249,6 @@ waiting-place-unknown = You are number { $position } in line. You can keep writi
 waiting-closed-now =
     No counselor is available right now. I am sorry. These services are open now:
     { $services }
-waiting-closed-now-above = No counselor is available right now. I am sorry. The services above are open now.
 waiting-keep = A team opens { $opens }. You keep your place in line and will be connected then. You can leave the line at any time.
 waiting-unstaffed = You keep your place in line and will be connected as soon as a counselor is free. You can leave the line at any time.
 waiting-kept-anyway = No team is expected to open in the next hours, so please also contact one of the services above. You keep your place in line all the same, and can leave it at any time.
@@ -277,3 +311,60 @@ referral-card =
     Your counselor sent you a service that may help:
     { $card }
 option-refer = Send this service
+
+# person side (issue 16)
+
+crisis-set-hours =
+    In English, only at set hours (it may be closed now, and the hours may have changed):
+    { $lines }
+crisis-nobody-wait =
+    No counselor is free to answer here right now. I am sorry. Please do not wait for us: call one of the 24-hour lines above now.
+    { $front ->
+        [yes] You are at the front of the line, and we will connect you as soon as a counselor comes online.
+       *[other] You keep your place in line, and we will connect you as soon as a counselor comes online.
+    }
+    If you can, keep writing here: the counselor will read everything. You can leave the line at any time.
+crisis-nobody-opens =
+    No counselor is free to answer here right now. I am sorry. Please do not wait for us: call one of the 24-hour lines above now.
+    A team opens { $opens }. { $front ->
+        [yes] You are at the front of the line and will be connected then.
+       *[other] You keep your place in line and will be connected then.
+    }
+    If you can, keep writing here: the counselor will read everything. You can leave the line at any time.
+crisis-nobody-none-soon =
+    No counselor can answer here in the next hours. I am sorry. Please do not wait for us: call one of the 24-hour lines above now.
+    You can write here again at any time.
+services-none-in-language = (None of the services we know of answers in English at this hour: these answer in Japanese.)
+services-later-in-language =
+    In English, only at set hours (closed now; the hours may have changed):
+    { $services }
+ui-actions = Conversation
+ui-end = End
+ui-restart = Start again
+ui-forget = Erase
+option-act_end = End the conversation
+option-act_restart = Start again
+option-act_forget = Erase what I wrote
+
+# console (issue 16)
+summary-not-told = (not told)
+summary-reason-answer = their answer to a question
+counselor-summary-so-far = The conversation so far, before it was passed to you:
+console-paused = Paused
+console-resume = Resume offers
+console-paused-note = You missed an offer, so it went to the next counselor. You are paused: no offers come until you press Resume offers.
+console-offer-missed = You missed an offer: it went to the next counselor. Press Resume offers when you are ready.
+console-vanished = There was no sign from this console for { $minutes } minutes, so you were set offline and your conversations went back to the line. Go online when you are back.
+console-offers = Offers
+console-offer-title = Someone is waiting for you.
+console-offer-left = Answer within { $seconds } s
+console-offer-risk-imminent = IMMINENT: may act on it now
+console-offer-risk-high = High risk
+console-offer-risk-moderate = Moderate risk
+console-offer-risk-low = Low risk
+console-notify-allow = Allow notifications
+console-sound-on = Sound on
+console-sound-off = Sound off
+console-switch = Next conversation
+console-erased = The person erased their data. Their words were removed from this console.
+console-stopped = Not connected

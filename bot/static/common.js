@@ -193,7 +193,7 @@
    *                    not even be made), "opening" (made, not open yet), "open", "closed".
    */
   function connection(options) {
-    const state = { socket: null, attempt: 0, reconnectTimer: null, everOpened: false };
+    const state = { socket: null, attempt: 0, reconnectTimer: null, everOpened: false, stopped: false };
     const phase = (name) => { if (options.onPhase) options.onPhase(name); };
 
     function isOpen() {
@@ -228,7 +228,7 @@
 
     /** Plan a reconnect after the socket closed. */
     function scheduleReconnect() {
-      if (state.reconnectTimer) return;
+      if (state.reconnectTimer || state.stopped) return;
       const delay = backoffDelay();
       state.attempt += 1;
       state.reconnectTimer = setTimeout(() => {
@@ -239,6 +239,7 @@
 
     /** Open the websocket (or do nothing if one is already open or opening). */
     function connect() {
+      if (state.stopped) return;
       if (state.socket && state.socket.readyState <= WebSocket.OPEN) return;
       if (state.reconnectTimer) {
         clearTimeout(state.reconnectTimer);
@@ -279,6 +280,15 @@
       connect: connect,
       /** True once any socket of this page has opened (a later connect is a reconnect). */
       get everOpened() { return state.everOpened; },
+      /** True once stop() was called. */
+      get stopped() { return state.stopped; },
+      /** Close for good (e.g. a console key the server refused): no reconnecting, ever. */
+      stop() {
+        state.stopped = true;
+        if (state.reconnectTimer) clearTimeout(state.reconnectTimer);
+        state.reconnectTimer = null;
+        if (state.socket && state.socket.readyState <= WebSocket.OPEN) state.socket.close();
+      },
       /** Listen for the page coming back and the network returning, then connect. */
       start() {
         document.addEventListener('visibilitychange', onWakeUp);
