@@ -94,13 +94,26 @@ class Delivery:
             for e in entries
         ]
 
-    def _render(self, lang: str, replies: list[Reply]) -> list[Entry]:
+    def _render(self, lang: str, replies: list[Reply], channel: str = "") -> list[Entry]:
+        """Replies as the person reads them on `channel` (messages say "tap End" on the web chat
+        and "send /end" where commands are typed)."""
         entries = []
         for reply in replies:
             options = [[o, self.catalog.text(lang, f"option-{o}")] for o in reply.options]
-            text = self.catalog.text(lang, reply.key, **reply.params)
-            entries.append(Entry("bot", text, options))
+            entries.append(Entry("bot", self._text(lang, reply, channel), options))
         return entries
+
+    def _render_one(self, lang: str, replies: list[Reply], channel: str = "") -> Entry:
+        """Several replies as one message (one thing to read, in order), with all their buttons."""
+        entries = self._render(lang, replies, channel)
+        options = [option for entry in entries for option in entry.options]
+        return Entry("bot", "\n\n".join(entry.text for entry in entries), options)
+
+    def _text(self, lang: str, reply: Reply, channel: str) -> str:
+        params: dict[str, object] = {"channel": channel or "other"}
+        for name, value in reply.params.items():  # a part with its own wording, rendered first
+            params[name] = self._text(lang, value, channel) if isinstance(value, Reply) else value
+        return self.catalog.text(lang, reply.key, **params).strip()
 
     async def _say(
         self,
@@ -111,7 +124,7 @@ class Delivery:
         said: Entry | None = None,
     ) -> None:
         """Render replies for the person, record them (and the state when `save`), deliver."""
-        entries = self._render(conversation.lang, replies)
+        entries = self._render(conversation.lang, replies, conversation.channel)
         recorded = [said, *entries] if said else entries
         if save:
             await self.conversations.save(conversation, recorded)
@@ -134,5 +147,5 @@ class Delivery:
 
     async def _reply(self, message: Message, lang: str, replies: list[Reply]) -> None:
         """Answer whoever sent `message` without touching any conversation (counselors, help)."""
-        messages = self._outgoing(self._render(lang, replies), role="system")
+        messages = self._outgoing(self._render(lang, replies, message.channel), role="system")
         await self.outbox.send(message.channel, message.address, messages, lang)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
+from datetime import UTC, datetime
 
 from bot.channels.base import Outbox, Outgoing
 from bot.counselor_side import CounselorSide
@@ -36,6 +38,10 @@ logger = logging.getLogger(__name__)
 MAX_TEXT = 10_000
 BUILT_IN_COMMANDS = ("cancel", "forget", "help", "end")  # after /start and the flow's own
 FORGET_OPTIONS = ("forget_yes", "forget_no")
+# Buttons for what is a command elsewhere (the web chat's End, Start again, Erase): each does what
+# its command does. "Start again" is /cancel: the questions again, or a new conversation after one
+# ended (never while waiting or talking).
+ACTIONS = {"act_end": "end", "act_restart": "cancel", "act_forget": "forget"}
 
 __all__ = ["Dispatcher", "Message"]
 
@@ -64,7 +70,10 @@ class Dispatcher(CounselorSide):
         continuity_seconds: float = 14 * 86400,
         reminder_seconds: float = 600,
         expiry_seconds: float = 1800,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
+        # What "now" is for hours (teams open, services open now): tests set a fixed night.
+        self.clock = clock or (lambda: datetime.now(UTC))
         self.flow = flow
         self.catalog = catalog
         self.conversations = conversations
@@ -101,6 +110,7 @@ class Dispatcher(CounselorSide):
             conversation = await self.conversations.get(person_id)
             lang = conversation.lang if conversation else self._lang(message)
             await self._echo(message, lang)
+            message = self._as_command(message)
             if message.command == "forget":
                 await self._reply(message, lang, [Reply("forget-confirm", options=FORGET_OPTIONS)])
             elif message.kind == "option" and message.value in FORGET_OPTIONS:
@@ -126,7 +136,7 @@ class Dispatcher(CounselorSide):
         command = message.command
         action = self._anywhere_option(message)
         replies: list[Reply] = []
-        if command not in (None, "start") and action is None:  # /help, /end, unknown commands
+        if command not in (None, "start", "cancel") and action is None:  # /help, /end, unknown commands
             replies.append(Reply("help"))
         words = message.value if message.kind == "text" and command is None else None
         result = self.flow.start(lang, text=words)
@@ -143,6 +153,15 @@ class Dispatcher(CounselorSide):
         said = Entry("person", words) if words else None
         await self._apply(conversation, result, said)
         logger.info("conversation started person=%s channel=%s", person_id, message.channel)
+
+    @staticmethod
+    def _as_command(message: Message) -> Message:
+        """An action button as the command it stands for (after it was echoed with its label)."""
+        if message.kind != "option" or message.value not in ACTIONS:
+            return message
+        return Message(
+            message.channel, message.address, "text", f"/{ACTIONS[message.value]}", message.lang_hint
+        )
 
     def _words_behind_a_slash(self, message: Message) -> Message:
         """'/talk 今から飛び降りる' or '/死にたい': words of danger are read as words, never lost
@@ -372,8 +391,7 @@ class Dispatcher(CounselorSide):
                 return
             replies = [Reply("intake-expired")]
             if risk_rank(conversation.risk) >= risk_rank("high"):  # leave them the 24-hour lines
-                lines = self.flow.safety.lines("high", conversation.categories, conversation.lang)
-                replies.insert(0, Reply("crisis-high", {"lines": lines}, crisis=True))
+                replies.insert(0, self.flow.safety.reply("high", conversation.categories, conversation.lang))
             conversation.state = CLOSED
             await self._say(conversation, replies, save=True)
             logger.info("intake expired person=%s", person_id)

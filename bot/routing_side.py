@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import datetime
 
 from bot.channels.base import Outgoing
 from bot.delivery import Delivery
@@ -21,7 +22,7 @@ from flows.spec import HandoffSpec
 from routing import keys
 from routing.availability import Availability, Opening, minutes_label
 from routing.conversations import CLOSED, QUEUED, Conversation, Entry
-from routing.directory import Directory
+from routing.directory import Directory, Service
 from routing.organizations import Organizations
 from routing.queue import Offer, Preferences, Queue
 from routing.referrals import Referrals
@@ -48,6 +49,7 @@ class RoutingSide(Delivery):
     summary: IntakeSummary
     flow: IntakeFlow
     continuity_seconds: float
+    clock: Callable[[], datetime]
 
     async def queue_person(
         self, conversation: Conversation, replies: list[Reply], said: Entry | None, handoff: HandoffSpec
@@ -55,28 +57,70 @@ class RoutingSide(Delivery):
         """The intake hands the person to a counselor. If a team for their language is open with
         someone online, they join the line and learn their place; if not, the very reply says so,
         with the services open now, and they keep their place only when a team opens soon."""
-        opening = await self.availability.opening(conversation.lang)
+        opening = await self.availability.opening(conversation.lang, at=self.clock())
         if not opening.serving:
-            await self.redis_count("fallback:shown")
-            if opening.opens_at is None:  # not kept in line: the prompt's "you are in line" goes
-                conversation.state = CLOSED
-                kept = [
-                    reply for reply in replies if reply.key != handoff.prompt.key
-                ]  # e.g. the crisis lines
-                closing = [await self._closed_now(conversation), Reply("waiting-none-soon")]
-                await self._say(conversation, [*kept, *closing], save=True, said=said)
-                logger.info("no team open person=%s lang=%s", conversation.person_id, conversation.lang)
-                return
-        # The prompt's own list of services ("both"), once: the fallback then points to it.
-        listed = await self.fill_services(conversation, replies, handoff)
-        if not opening.serving:
-            closed_now = Reply("waiting-closed-now-above") if listed else await self._closed_now(conversation)
-            replies = [*replies, closed_now, self._keep(opening, conversation.lang)]
-        rendered = self._render(conversation.lang, replies)
+            await self._nobody_now(conversation, replies, said, handoff, opening)
+            return
+        await self.fill_services(conversation, replies, handoff)
+        rendered = self._render(conversation.lang, replies, conversation.channel)
         await self.queue.enqueue(
             conversation, [said, *rendered] if said else rendered, await self._preferences(conversation)
         )
         await self._deliver(conversation, rendered)
+        self._queued_log(conversation, opening)
+        await self.tell_place(conversation)
+        await self.route()
+
+    async def _nobody_now(
+        self,
+        conversation: Conversation,
+        replies: list[Reply],
+        said: Entry | None,
+        handoff: HandoffSpec,
+        opening: Opening,
+    ) -> None:
+        """Nobody can serve them now (safety invariant 4): one message, to read top to bottom.
+        First what the step must carry (the crisis lines: 119/110 before anything else), then what
+        happens next. "You are in line" is never said above "nobody is here": the hand-off prompt
+        goes. A person in crisis is not handed a long list of links below the numbers: the 24-hour
+        lines are the services open now for them. They keep their place when a team opens soon."""
+        await self.redis_count("fallback:shown")
+        lang = conversation.lang
+        crisis = [reply for reply in replies if reply.crisis]
+        others = [reply for reply in replies if not reply.crisis and reply.key != handoff.prompt.key]
+        kept = opening.opens_at is not None
+        if crisis:
+            after = [self._crisis_next(opening, lang, conversation.risk == "imminent")]
+        else:
+            source = "intake" if handoff.services else "fallback"
+            after = [await self._closed_now(conversation, source)]
+            after.append(self._keep(opening, lang) if kept else Reply("waiting-none-soon"))
+        message = self._render_one(lang, [*crisis, *others, *after], conversation.channel)
+        recorded = [said, message] if said else [message]
+        if kept:
+            await self.queue.enqueue(conversation, recorded, await self._preferences(conversation))
+        else:  # not kept in line: nothing opens in the next hours
+            conversation.state = CLOSED
+            await self.conversations.save(conversation, recorded)
+        await self._deliver(conversation, [message])
+        if kept:
+            self._queued_log(conversation, opening)
+            await self.route()
+        else:
+            logger.info("no team open person=%s lang=%s", conversation.person_id, lang)
+
+    def _crisis_next(self, opening: Opening, lang: str, front: bool) -> Reply:
+        """What happens next, said below the crisis lines, for someone at high or imminent risk."""
+        params: dict[str, str | int | Reply] = {"front": "yes" if front else "no"}
+        if opening.opens_at is None:
+            return Reply("crisis-nobody-none-soon")
+        if opening.opens_at <= self.clock():  # open, but nobody online yet
+            return Reply("crisis-nobody-wait", params, options=WAITING_OPTIONS)
+        params["opens"] = self._clock(opening.opens_at, lang)
+        return Reply("crisis-nobody-opens", params, options=WAITING_OPTIONS)
+
+    @staticmethod
+    def _queued_log(conversation: Conversation, opening: Opening) -> None:
         logger.info(
             "queued person=%s ticket=%s risk=%s serving=%s",
             conversation.person_id,
@@ -84,9 +128,6 @@ class RoutingSide(Delivery):
             conversation.risk,
             opening.serving,
         )
-        if opening.serving:
-            await self.tell_place(conversation)
-        await self.route()
 
     async def fill_services(
         self, conversation: Conversation, replies: list[Reply], handoff: HandoffSpec
@@ -105,21 +146,23 @@ class RoutingSide(Delivery):
         they are; if nobody can serve them now, that too, with the services open now (safety
         invariant 4). They keep their place whatever happens: they already waited their turn."""
         replies = [Reply(key)]
-        opening = await self.availability.opening(conversation.lang, team_id=team_id)
+        opening = await self.availability.opening(conversation.lang, at=self.clock(), team_id=team_id)
         if not opening.serving:
             await self.redis_count("fallback:shown")
             replies += [await self._closed_now(conversation), self._keep(opening, conversation.lang)]
         await self._say(conversation, replies)
 
-    async def _closed_now(self, conversation: Conversation) -> Reply:
+    async def _closed_now(self, conversation: Conversation, source: str = "fallback") -> Reply:
         """Nobody can serve them now; the services open now for their concern."""
-        return Reply("waiting-closed-now", {"services": await self.services_text(conversation, "fallback")})
+        return Reply("waiting-closed-now", {"services": await self.services_text(conversation, source)})
 
     async def services_text(self, conversation: Conversation, source: str) -> str:
         """The services open now for the person's concern, region and language, as cards (each
-        counted as a referral); the 24-hour lines if the directory has nothing open that fits."""
+        counted as a referral); the 24-hour lines if the directory has nothing open that fits.
+        In another language than Japanese, honestly: when nothing open now speaks it, that is said
+        first, and the services in their language that open later follow, marked closed now."""
         prefecture = conversation.answers.get("prefecture", "")
-        now, lang = datetime.now(UTC), conversation.lang
+        now, lang = self.clock(), conversation.lang
         found = self.directory.search(
             conversation.categories, prefecture, lang, now, samples=self.directory_samples
         )
@@ -129,14 +172,35 @@ class RoutingSide(Delivery):
             ][:1]
         if not found:
             return self.flow.safety.lines("high", conversation.categories, conversation.lang)
-        await self.referrals.record(source, [s.id for s in found], conversation.categories, prefecture)
-        return "\n\n".join(self.directory.card(service, conversation.lang, now).text() for service in found)
+        later = self._later_in_language(conversation, prefecture, now) if lang != "ja" else []
+        await self.referrals.record(
+            source, [s.id for s in [*found, *later]], conversation.categories, prefecture
+        )
+        cards = "\n\n".join(self.directory.card(service, lang, now).text() for service in found)
+        if lang != "ja" and not any(lang in service.languages for service in found):
+            cards = self.catalog.text(lang, "services-none-in-language") + "\n" + cards
+        if later:
+            listed = "\n\n".join(self.directory.card(service, lang, now).text() for service in later)
+            cards += "\n\n" + self.catalog.text(lang, "services-later-in-language", services=listed)
+        return cards
+
+    def _later_in_language(self, conversation: Conversation, prefecture: str, now: datetime) -> list[Service]:
+        """Services in the person's language for their concern that are closed now but open within
+        the week (at most two, so the services open now stay in view)."""
+        lang = conversation.lang
+        return [
+            service
+            for service in self.directory.search(
+                conversation.categories, prefecture, lang, now, open_now=False, samples=self.directory_samples
+            )
+            if lang in service.languages and not service.open_at(now)
+        ][:2]
 
     def _keep(self, opening: Opening, lang: str) -> Reply:
         """Why they keep their place, with the buttons to leave or to have services instead."""
         if opening.opens_at is None:
             return Reply("waiting-kept-anyway", options=WAITING_OPTIONS)
-        if opening.opens_at <= datetime.now(UTC):  # open, but nobody online yet
+        if opening.opens_at <= self.clock():  # open, but nobody online yet
             return Reply("waiting-unstaffed", options=WAITING_OPTIONS)
         return Reply("waiting-keep", {"opens": self._clock(opening.opens_at, lang)}, options=WAITING_OPTIONS)
 
@@ -156,7 +220,11 @@ class RoutingSide(Delivery):
     def _clock(self, at: datetime, lang: str) -> str:
         """An opening time as a person reads it, in the team's time zone (Japan for now)."""
         local = at.astimezone(self.organizations.teams[0].hours.time_zone)
-        key = "clock-today" if local.date() == datetime.now(local.tzinfo).date() else "clock-tomorrow"
+        key = (
+            "clock-today"
+            if local.date() == self.clock().astimezone(local.tzinfo).date()
+            else "clock-tomorrow"
+        )
         return self.catalog.text(lang, key, time=local.strftime("%H:%M"))
 
     async def tell_place(self, conversation: Conversation) -> None:
@@ -244,14 +312,13 @@ class RoutingSide(Delivery):
             return
         lang = self._counselor_lang(offer.counselor_id)
         text = self.catalog.text
-        region = conversation.answers.get("prefecture", "")
         body = text(
             lang,
             "counselor-offer",
             risk=text(lang, f"risk-{conversation.risk}"),
             categories=self.summary.categories(conversation, lang),
             language=text(lang, f"language-name-{conversation.lang}"),
-            region=region or text(lang, "summary-none"),
+            region=self.summary.region(conversation, lang),  # 東京都, not the code 13
             seconds=int(self.queue.offer_seconds),
         )
         options = (

@@ -23,10 +23,11 @@ class Reply:
     """A message to show: a locale key with parameters, and option ids to offer as buttons.
 
     `crisis` marks the safety replies (emergency and 24-hour lines) so that channels and tests can
-    tell them apart; they always come first in a step's replies."""
+    tell them apart; they always come first in a step's replies. A parameter may itself be a
+    Reply: it is rendered in the same language first (a part with its own wording)."""
 
     key: str
-    params: dict[str, str | int] = field(default_factory=dict)
+    params: dict[str, str | int | Reply] = field(default_factory=dict)
     options: tuple[str, ...] = ()
     crisis: bool = False
 

@@ -74,6 +74,10 @@
     el.inputLabel.textContent = label('placeholder', label('send', '…'));
     el.sendLabel.textContent = label('send', '');
     el.log.setAttribute('aria-label', title);
+    el.actions.setAttribute('aria-label', label('actions', ''));
+    el.actEnd.textContent = label('end', '…');
+    el.actRestart.textContent = label('restart', '…');
+    el.actForget.textContent = label('forget', '…');
     view.relabel(roleLabel);
     if (el.status.dataset.state !== 'open') {
       el.statusText.textContent = label('reconnecting', connectingFallback());
@@ -117,11 +121,49 @@
     el.scroller.focus({ preventScroll: true });
   }
 
+  // Which actions make sense where the conversation is: End while it is open; Start again in
+  // the questions or once it is over (never while waiting or talking: End comes first); Erase
+  // whenever something was written.
+  const ACTIONS_BY_STATE = {
+    none: { end: false, restart: true, forget: false },
+    intake: { end: true, restart: true, forget: true },
+    queued: { end: true, restart: false, forget: true },
+    connected: { end: true, restart: false, forget: true },
+    closed: { end: false, restart: true, forget: true },
+  };
+
+  /** Enable the action buttons for the conversation's STATE (a "state" frame). */
+  function applyState(conversationState) {
+    const allowed = ACTIONS_BY_STATE[conversationState] || ACTIONS_BY_STATE.intake;
+    el.actions.dataset.state = conversationState in ACTIONS_BY_STATE ? conversationState : 'intake';
+    el.actEnd.disabled = !allowed.end;
+    el.actRestart.disabled = !allowed.restart;
+    el.actForget.disabled = !allowed.forget;
+  }
+
+  /**
+   * An action button was tapped: it goes to the server like an option button (the server echoes
+   * its label as the person's message). The composer is left alone, so whatever the person was
+   * typing is still there to send once they have started again.
+   */
+  function chooseAction(event) {
+    const button = event.currentTarget;
+    if (button.disabled) return;
+    conn.send({ type: 'button', id: button.dataset.id });
+  }
+
+  /** Everything written here was erased: clear it from this page too. */
+  function onErased() {
+    el.log.replaceChildren();
+  }
+
   /** Route one server frame to its handler. */
   function onMessage(msg) {
     if (msg.type === 'ui') applyUi(msg);
     else if (msg.type === 'history') view.showHistory(msg.messages, messageElement);
     else if (msg.type === 'message') appendMessage(msg);
+    else if (msg.type === 'state') applyState(msg.state);
+    else if (msg.type === 'erased') onErased();
     else if (msg.type === 'error') view.showNotice(msg.text);
   }
 
@@ -142,7 +184,9 @@
     el = T.elements([
       'title', 'status', 'status-text', 'scroller', 'log', 'composer',
       'input', 'input-label', 'send', 'send-label',
+      'actions', 'act-end', 'act-restart', 'act-forget',
     ]);
+    [el.actEnd, el.actRestart, el.actForget].forEach((b) => b.addEventListener('click', chooseAction));
     view = T.logView(el.scroller, el.log);
     conn = T.connection({ url: socketUrl, onMessage: onMessage, onPhase: onPhase });
     setStatus(false, connectingFallback());

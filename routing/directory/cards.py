@@ -11,6 +11,10 @@ from routing.directory.schedule import hours_text
 ICONS = {"phone": "☎", "chat": "💬", "sns": "📱", "web": "🌐", "walk_in": "📍"}
 SAMPLE_MARK = {"ja": "（サンプル）", "en": " (sample)"}
 ONLY_JAPANESE = {"ja": "（日本語のみ）", "en": "(in Japanese only)"}
+UNCONFIRMED = {
+    "ja": "（時間などの情報が古い可能性があります）",
+    "en": "(hours not confirmed recently: they may have changed)",
+}
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,8 @@ def card(service: Service, lang: str, at: datetime) -> Card:
         if channel.kind != "web":
             line += f" · {hours_text(channel.hours, lang, channel.hours_known)}"
         lines.append(line)
+    if service.uncertain:  # an old or secondary source: say so rather than promise the hours
+        lines.append(UNCONFIRMED["ja" if ja else "en"])
     if lang not in service.languages:  # search fell back to Japanese-speaking services
         lines.append(ONLY_JAPANESE["ja" if ja else "en"])
     url = next((c.value for c in service.channels if c.kind in URL_KINDS and c.kind != "sns"), None)

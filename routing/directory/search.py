@@ -5,8 +5,10 @@ Search rules, in order:
   a city service (municipalities) only when the search names one of its municipalities;
 - category: a service fits when it shares a category with the concern; a general line (categories
   include suicide or loneliness) fits anyone, after every specific match;
-- language: services that speak `lang`; when none of the fitting services does, the Japanese ones
-  (a Japanese line the person can still try beats an empty answer; the card says which languages);
+- language: services that speak `lang`; when none of those is certain (confirmed by a recent
+  source), the Japanese ones after them (a Japanese line the person can still try beats an empty
+  answer, and an unconfirmed line in their language is never given alone; the card says which
+  languages);
 - time: open_now=True keeps services open at `at`; open_now=False keeps those opening within a week
   and those whose hours depend on the local office, so a closed trial line never shows;
 - emergency numbers (119/110) are not referrals: the crisis replies show them (`crisis_lines`);
@@ -80,8 +82,17 @@ class Directory:
             for s in self.services
             if (samples or not s.sample) and self._fits(s, wanted, prefecture, municipality, at, open_now)
         ]
-        speaking = [s for s in fitting if lang in s.languages] or [s for s in fitting if "ja" in s.languages]
-        ranked = sorted(speaking, key=lambda s: self._rank(s, wanted, prefecture, at))[: max(limit, 0)]
+        speaking = [s for s in fitting if lang in s.languages]
+        if not any(not s.uncertain for s in speaking):
+            speaking += [s for s in fitting if "ja" in s.languages and s not in speaking]
+        in_lang = sorted(
+            (s for s in speaking if lang in s.languages), key=lambda s: self._rank(s, wanted, prefecture, at)
+        )
+        others = sorted(
+            (s for s in speaking if lang not in s.languages),
+            key=lambda s: self._rank(s, wanted, prefecture, at),
+        )
+        ranked = [*in_lang, *others][: max(limit, 0)]
         # hotlines.yaml: never send someone to an unconfirmed line without a confirmed one beside it.
         return ranked if any(not s.uncertain for s in ranked) else []
 

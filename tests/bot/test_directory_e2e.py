@@ -139,7 +139,8 @@ async def test_both_with_every_team_closed_lists_the_services_once_and_counts_th
 
     replies = await read_until(botapi, 3204, lambda m: bool(LocalBotApi.buttons(m)))
     text = "\n".join(m["text"] for m in replies)
-    assert text.count("03-1111-2222") == 1  # listed once, in the hand-off message
-    assert "The services above are open now" in text
+    assert len(replies) == 1 and text.count("03-1111-2222") == 1  # listed once, in one message
+    assert text.index("No counselor is available right now") < text.index("03-1111-2222")
+    assert "You are now waiting for a counselor" not in text  # never "in line" above "nobody here"
     counts = await service.dispatcher.referrals.counts()
     assert [(c.source, c.count) for c in counts if c.service_id == "tokyo_lonely"] == [("intake", 1)]

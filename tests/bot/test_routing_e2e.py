@@ -4,6 +4,7 @@ Real python-telegram-bot client, real Redis, real Lua."""
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from collections.abc import Callable
@@ -174,8 +175,9 @@ async def test_a_counselor_who_vanishes_gives_the_person_back_to_the_front_of_th
 
 
 async def test_an_offer_passed_on_and_one_missed_go_to_the_next_counselor_and_keep_the_place(
-    botapi: LocalBotApi, settings: Settings, start_service: Callable
+    botapi: LocalBotApi, settings: Settings, start_service: Callable, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.INFO, logger="bot.counselor_side")
     settings.offer_seconds = 2
     service: Service = await start_service()
     counselor_b = await online(botapi, COUNSELOR_B)  # idle longest: offered first
@@ -183,9 +185,12 @@ async def test_an_offer_passed_on_and_one_missed_go_to_the_next_counselor_and_ke
     await to_the_queue(botapi, 3005)
 
     offer_b = (await read_until(botapi, COUNSELOR_B, has_button("offer_decline:")))[-1]
+    assert "Prefecture: Osaka" in offer_b["text"]  # by name, not the code 27 (issue 16, item 8)
     decline = next(option for _, option in botapi.buttons(offer_b) if option.startswith("offer_decline:"))
     botapi.press_button(counselor_b, offer_b["message_id"], decline)
     assert "Passed on" in (await botapi.wait_for_messages(COUNSELOR_B))[0]["text"]
+    assert any(r.getMessage().startswith("passed ticket=") and "counselor=c-b" in r.getMessage()
+               for r in caplog.records)  # passes are logged, with ids only (issue 16, item 11)
 
     # C is offered it next, says nothing, and is paused when the offer times out.
     await read_until(botapi, COUNSELOR_C, has_button("offer_accept:"))
@@ -253,7 +258,8 @@ async def test_closing_asks_for_an_outcome_and_counts_it(botapi: LocalBotApi, se
     async with ClientSession() as http, http.get(f"{service.http_url}/metrics") as response:
         body = await response.text()
     assert 'tsunagari_closed_total{outcome="referred"} 1' in body
-    assert 'tsunagari_queue_waiting{lang="en"} 0' in body and "tsunagari_counselors_online 1" in body
+    assert 'tsunagari_queue_waiting{lang="en",risk="low"} 0' in body
+    assert "tsunagari_counselors_online 1" in body
     assert 'tsunagari_counselors_available{lang="en"} 1' in body  # B is free again
     assert 'tsunagari_routing_events_total{type="offered"} 1' in body
 

@@ -3,6 +3,8 @@ counselor; a reload resumes the conversation."""
 
 from __future__ import annotations
 
+import re
+
 from playwright.async_api import Browser, Page, expect
 
 from bot.service import Service
@@ -17,12 +19,12 @@ async def expect_kept_in_line(page: Page) -> None:
     """Nobody is online: the person is told so at once, with the services open now, and keeps
     their place, with the buttons to leave the line or ask for services instead."""
     bot = page.locator("#log .msg-bot")
-    await expect(bot.nth(-3)).to_contain_text("You are now waiting for a counselor")
-    await expect(bot.nth(-2)).to_contain_text("No counselor is available right now.")
-    await expect(bot.nth(-2)).to_contain_text("0120-279-338")
+    # One message (issue 16): nobody here, the services open now, then "you keep your place".
+    await expect(bot.last).to_contain_text("No counselor is available right now.")
+    await expect(bot.last).to_contain_text("0120-279-338")
     # The services' numbers and addresses are tappable, as on Telegram.
-    await expect(bot.nth(-2).locator("a[href='tel:0120279338']")).to_have_text("0120-279-338")
-    web = bot.nth(-2).locator("a[href^='https://']").first
+    await expect(bot.last.locator("a[href='tel:0120279338']")).to_have_text("0120-279-338")
+    web = bot.last.locator("a[href^='https://']").first
     await expect(web).to_have_attribute("rel", "noopener noreferrer")
     await expect(bot.last).to_contain_text("You keep your place in line")
     await expect(page.locator(".option[data-id=waiting_services]")).to_be_visible()
@@ -124,3 +126,72 @@ async def test_console_counselor_takes_a_web_chat_person(browser: Browser, servi
         "You closed the conversation (Resolved)."
     )
     await expect(person.locator("#log .msg-bot").last).to_contain_text("The counselor has ended")
+
+
+async def test_the_web_chat_has_buttons_for_end_start_again_and_erase_and_never_says_a_command(
+    browser: Browser, service: Service
+) -> None:
+    """Issue 16, item 9: what Telegram does with /end, /start and /forget is a button here, the
+    texts say so, and after a close the person starts again without losing what they typed."""
+    page = await open_chat(browser, f"{service.http_url}/chat")
+    log = page.locator("#log")
+    end, restart, erase = page.locator("#act-end"), page.locator("#act-restart"), page.locator("#act-forget")
+    await expect(log.locator(".msg-bot").first).to_contain_text("Hello, this is Tsunagari.")
+    await expect(log.locator(".msg-bot").first).to_contain_text('the "Erase" button at the top')
+    await expect(end).to_have_text("End")
+    await expect(restart).to_have_text("Start again")
+    await expect(erase).to_have_text("Erase")
+    await page.locator(".option[data-id=consent]").click()
+    await page.locator(".option[data-id=lang_en]").click()
+    await expect(log.locator(".msg-bot").last).to_contain_text("What would you like to talk about?")
+    await page.locator("#input").fill("I lost my job and I have nobody here.")
+    await page.locator("#send").click()
+    await page.locator(".option[data-id=dying_no]").click()
+    await page.locator(".option[data-id=region_skip]").click()
+    await page.locator(".option[data-id=help_talk]").click()
+    await expect_kept_in_line(page)
+    await expect(end).to_be_enabled()
+    await expect(restart).to_be_disabled()  # while waiting: End first
+
+    await end.click()
+    await expect(log.locator(".msg-person .msg-text").last).to_have_text("End the conversation")
+    left = log.locator(".msg-bot").last
+    await expect(left).to_contain_text("You have left the conversation.")
+    await expect(left).to_contain_text('tap "Start again" at the top')
+    await expect(end).to_be_disabled()
+    await expect(restart).to_be_enabled()
+    person_id = service.dispatcher.pseudonymizer.person_id("web", await token(page))
+    assert (await service.conversations.get(person_id)).state == "closed"  # type: ignore[union-attr]
+
+    # They begin to write again, then tap "Start again": what they typed stays, and goes with them.
+    again = "It got worse tonight, I want to talk again."
+    await page.locator("#input").fill(again)
+    await restart.click()
+    await expect(log.locator(".msg-person .msg-text").last).to_have_text("Start again")
+    await expect(log.locator(".msg-bot").last).to_contain_text("Hello, this is Tsunagari.")
+    await expect(page.locator("#input")).to_have_value(again)
+    await page.locator("#send").click()
+    await expect(log.locator(".msg-person .msg-text").last).to_have_text(again)
+    await expect(end).to_be_enabled()
+    conversation = await service.conversations.get(person_id)
+    assert conversation is not None and conversation.state == "welcome"
+    assert again in conversation.answers.get("notes", "")  # kept for the counselor
+
+    # Erase asks first, then erases, here too.
+    await erase.click()
+    confirm = log.locator(".msg").last
+    await expect(confirm).to_contain_text("Do you want to erase everything you have written here")
+    await confirm.locator(".option[data-id=forget_yes]").click()
+    done = log.locator(".msg").last
+    await expect(done).to_contain_text("Everything you wrote here has been erased.")
+    await expect(done).to_contain_text('tap "Start again" at the top')
+    await expect(log).not_to_contain_text(again)  # gone from the page as well
+    assert await service.conversations.get(person_id) is None
+
+    # No message on this page ever asked for a typed command.
+    for text in await log.locator(".msg-text").all_inner_texts() + [again]:
+        assert not re.search(r"/(end|start|forget|cancel)\b", text), text
+
+
+async def token(page: Page) -> str:
+    return await page.evaluate("localStorage.getItem('tsunagari.chat.token')")
