@@ -103,6 +103,9 @@ def test_concepts_compose_into_risk(triage: Triage, text: str, risk: str, catego
         "I took 2 tylenol for my headache",  # two pills for a headache is not an overdose
         "部屋の片付けをして、いらない服を友達にあげた",
         "ニュースで駅の人身事故見た、電車めっちゃ遅れたわ",
+        "My partner and I broke up and I can't stop crying",  # "broke up" is not violence
+        "昨日見た映画、主人公が最後に屋上から飛び降りるシーンで号泣した",  # a film, not a plan
+        "my best friend is moving to canada so she gave me her plants and her bike",
     ],
 )
 def test_guards_keep_figures_of_speech_and_ordinary_life_low(triage: Triage, text: str) -> None:
