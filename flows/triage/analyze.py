@@ -185,6 +185,28 @@ def _necessity(morphemes: list[Any], index: int) -> bool:
     return any(word in ("ない", "ず", "駄目", "いけない", "無理", "行けない") for word in following)
 
 
+class _Morph:
+    """A Sudachi morpheme read once: each call into the dictionary's objects costs a copy."""
+
+    __slots__ = ("_surface", "_lemma", "pos", "_begin", "_end")
+
+    def __init__(self, morpheme: Any) -> None:
+        self._surface, self._lemma = morpheme.surface(), morpheme.normalized_form()
+        self.pos, self._begin, self._end = morpheme.part_of_speech(), morpheme.begin(), morpheme.end()
+
+    def surface(self) -> str:
+        return self._surface
+
+    def normalized_form(self) -> str:
+        return self._lemma
+
+    def begin(self) -> int:
+        return self._begin
+
+    def end(self) -> int:
+        return self._end
+
+
 def japanese_tokens(text: str, featured: frozenset[str] | None = None) -> list[Token]:
     """Tokens of the Japanese in text, with lemmas, features and original offsets.
 
@@ -192,8 +214,8 @@ def japanese_tokens(text: str, featured: frozenset[str] | None = None) -> list[T
     """
     # Lone surrogates (broken emoji from some clients) cannot be encoded for the dictionary.
     rewritten = Rewritten(_SURROGATE.sub("\ufffd", text), _JA_STEPS)
-    morphemes = list(_sudachi().tokenize(rewritten.text))
-    pos = [m.part_of_speech() for m in morphemes]
+    morphemes = [_Morph(m) for m in _sudachi().tokenize(rewritten.text)]
+    pos = [m.pos for m in morphemes]
     tokens: list[Token] = []
     sentence = 0
     for index, morpheme in enumerate(morphemes):

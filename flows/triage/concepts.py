@@ -109,14 +109,13 @@ class Vocabulary:
             if "number" in token.feats:
                 token.concepts = token.concepts | (_MANY if "many" in token.feats else _NUMBER)
         negated_inside: list[Token] = []
+        words = [token.lemma for token in tokens]
         for index, token in enumerate(tokens):
             if token.lemma not in phrases:
                 continue
             for lemmas, concept in phrases[token.lemma]:
                 end = index + len(lemmas)
-                if end <= len(tokens) and all(
-                    tokens[index + k].lemma == lemmas[k] for k in range(len(lemmas))
-                ):
+                if tuple(words[index:end]) == lemmas:
                     # A phrase is one word: its last token carries the concept and every feature of
                     # the phrase ("not going to hurt myself": negated; "ずっと眠れない": negated).
                     head = tokens[end - 1]
@@ -203,7 +202,11 @@ class ConceptLayer:
         わけじゃない", "die of embarrassment"); words there satisfy no concept rule either.
         """
         tokens = self.tokens(text, normalized)
-        present = {concept for token in tokens for concept in token.concepts}
+        where: dict[str, list[int]] = {}
+        for index, token in enumerate(tokens):
+            for concept in token.concepts:
+                where.setdefault(concept, []).append(index)
+        present = set(where)
         if not present:
             return [], []
         guarded = {
@@ -215,7 +218,7 @@ class ConceptLayer:
             guard.id: guard for concept in present for guard in self._guards_by_first.get(concept, ())
         }.values():
             if _possible(guard, present) and guard.unless.isdisjoint(present):
-                for match in _matches(guard, tokens, guarded=frozenset(), every=True):
+                for match in _matches(guard, tokens, frozenset(), True, where):
                     guarded.update(_marked(guard, tokens, match))
                     if guard.risk is not None:
                         fired.append((guard, [tokens[index] for index in match]))
@@ -225,7 +228,7 @@ class ConceptLayer:
         candidates = {rule.id: rule for concept in live for rule in self._by_first.get(concept, ())}
         for rule in sorted(candidates.values(), key=lambda rule: self._order[rule.id]):
             if _possible(rule, live) and rule.unless.isdisjoint(present):
-                for match in _matches(rule, tokens, frozenset(guarded), every=False):
+                for match in _matches(rule, tokens, frozenset(guarded), False, where):
                     fired.append((rule, [tokens[index] for index in match]))
         spans = [(tokens[index].start, tokens[index].end) for index in sorted(guarded)]
         return fired, spans
@@ -295,13 +298,20 @@ def _possible(rule: ConceptRule, present: set[str]) -> bool:
 
 
 def _matches(
-    rule: ConceptRule, tokens: list[Token], guarded: frozenset[int], every: bool
+    rule: ConceptRule,
+    tokens: list[Token],
+    guarded: frozenset[int],
+    every: bool,
+    where: dict[str, list[int]],
 ) -> Iterable[list[int]]:
-    """Token indices filling the rule's slots: one match, or every match (for guards)."""
-    candidates = [
-        [index for index, token in enumerate(tokens) if index not in guarded and slot.fits(token)]
-        for slot in rule.slots
-    ]
+    """Token indices filling the rule's slots: one match, or every match (for guards).
+
+    where: for each concept, the indices of the tokens that have it (built once per message).
+    """
+    candidates = []
+    for slot in rule.slots:
+        indices = sorted({index for concept in slot.concepts for index in where.get(concept, ())})
+        candidates.append([i for i in indices if i not in guarded and slot.fits(tokens[i])])
     if not all(candidates):
         return
     if rule.ordered:

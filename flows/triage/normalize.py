@@ -108,6 +108,8 @@ class Rewritten:
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """Map [start, end) of the rewritten text to offsets in the original text."""
+        if not self._stages:
+            return start, end  # the common case: nothing was rewritten
         for edits in reversed(self._stages):
             start, end = _back_start(edits, start), _back_end(edits, end)
         return start, end
