@@ -97,7 +97,7 @@ class CounselorSide(RoutingSide):
         elif value.startswith(OFFER_DECLINE):
             ticket_id = value.removeprefix(OFFER_DECLINE)
             passed = await self.queue.decline(counselor.id, ticket_id)
-            logger.info("passed ticket=%s counselor=%s taken=%s", ticket_id, counselor.id, passed)
+            logger.info("passed ticket=%s counselor=%s passed=%s", ticket_id, counselor.id, passed)
             await self._reply(
                 message, counselor.lang, [Reply("counselor-declined" if passed else "counselor-offer-gone")]
             )

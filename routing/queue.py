@@ -288,6 +288,9 @@ class Queue:
                     pipe.zrem(keys.queue(lang), *tickets)
                 pipe.zrem(keys.offers(), *tickets)
             pipe.zrem(keys.intake_due(), person_id)
+            # Told after the keys are gone, so an open console that checks finds them gone (no person
+            # data: ticket ids only, as every routing event).
+            pipe.publish(keys.events(), json.dumps({"type": "erased", "tickets": tickets, "at": time.time()}))
             await pipe.execute()
         return counselor_id if counselor_id != "not_yours" else ""
 

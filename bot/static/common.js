@@ -84,7 +84,7 @@
 
   // Web addresses, and phone numbers as services write them (0120-279-338, 03-0000-0000, #9999,
   // 110, 119, 189), in the service's own messages: tappable, as Telegram makes them.
-  const LINKABLE = /(https?:\/\/[^\s、。）)]+)|(#\d{4}|\b0\d{1,4}-\d{1,4}-\d{3,4}\b|\b(?:110|119|189)\b)/g;
+  const LINKABLE = /(https?:\/\/[^\s、。（）()]+)|(#\d{4}|\b0\d{1,4}-\d{1,4}-\d{3,4}\b|\b(?:110|119|189)\b)/g;
 
   /** Append BODY to EL as text nodes and <a> elements (built as nodes: never parsed as HTML). */
   function appendLinked(el, body) {
@@ -164,7 +164,14 @@
         const atEnd = nearBottom() || !!follow;
         if (before) before();
         log.appendChild(node);
-        if (atEnd) scrollToEnd();
+        if (!atEnd) return;
+        // A message taller than the view is read from its top: a crisis reply starts with 119/110,
+        // which scrolling to its end would hide on a phone.
+        if (follow || node.offsetHeight <= scroller.clientHeight * 0.8) {
+          scrollToEnd();
+          return;
+        }
+        scroller.scrollTop += node.getBoundingClientRect().top - scroller.getBoundingClientRect().top;
       },
 
       /** A notice in the log for an "error" message (not a .msg: it is not conversation). */

@@ -289,11 +289,11 @@
     if (soundOn()) playChime(imminent);
     if (!('Notification' in window) || Notification.permission !== 'granted') return;
     const risk = String(offer.risk_words || offer.risk_label || '');
-    const rows = (Array.isArray(offer.rows) ? offer.rows : [])
-      .filter((r) => Array.isArray(r) && r.length >= 2).map((r) => r[0] + ': ' + r[1]);
     try {
+      // Nothing about the person on a lock screen (their region may be their own words): the risk
+      // and "someone is waiting" only; the console shows the rest.
       const note = new Notification(risk + ' · ' + label('offer_title', ''), {
-        body: rows.join('\n'),
+        body: '',
         tag: 'tsunagari-offer-' + offer.ticket,
         requireInteraction: imminent,
       });

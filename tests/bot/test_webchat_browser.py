@@ -195,3 +195,31 @@ async def test_the_web_chat_has_buttons_for_end_start_again_and_erase_and_never_
 
 async def token(page: Page) -> str:
     return await page.evaluate("localStorage.getItem('tsunagari.chat.token')")
+
+
+async def test_a_crisis_reply_on_a_phone_shows_its_first_line_with_the_emergency_numbers(
+    browser: Browser, service: Service
+) -> None:
+    """Review of issue 16, item 3: a long crisis reply is read from its top, not scrolled past."""
+    context = await browser.new_context(locale="ja-JP", viewport={"width": 390, "height": 700})
+    page = await context.new_page()
+    await page.goto(f"{service.http_url}/chat")
+    log = page.locator("#log")
+    await expect(log.locator(".msg-bot").first).to_be_visible()
+    await page.locator("#input").fill("もう無理。今夜、薬を全部飲んで死のうと思ってる")
+    await page.locator("#send").click()
+    crisis = log.locator(".msg-bot", has_text="110").last
+    await expect(crisis).to_be_visible()
+    await page.wait_for_timeout(300)  # let any later message arrive and scroll
+    where = await crisis.evaluate(
+        """el => {
+          const box = el.getBoundingClientRect();
+          const view = document.getElementById('scroller').getBoundingClientRect();
+          const s = document.getElementById('scroller');
+          return [box.top, box.bottom, view.top, view.bottom, document.querySelectorAll('#log li').length,
+                  s.scrollTop, s.scrollHeight, el.offsetHeight, el.className];
+        }"""
+    )
+    top, _bottom, view_top, view_bottom = where[:4]
+    assert view_top - 1 <= top < view_bottom, where
+    await context.close()
