@@ -246,6 +246,8 @@ class ConceptLayer:
                 for token in inside[:-1]:
                     head.feats |= token.feats
                 head.concepts = head.concepts | concepts
+                if match.group().endswith(("た", "だ")):
+                    head.feats |= {"past", "done"}  # =のんだ, =降りた: the form says it is done
 
     def _add_vocabulary(self, lang: str, entry: str, concept: str) -> list[str]:
         if lang == "ja" and entry.startswith("="):
