@@ -6,12 +6,13 @@
   dev_eval_broad.jsonl (240, breadth of vocabulary and grammar), dev_eval_ja.jsonl (240, Japanese
   registers and dialects), dev_eval_en.jsonl (220, English as foreign residents write it),
   dev_eval_imminent.jsonl (220, acts, places and means with their ordinary look-alikes) and
-  dev_eval_high.jsonl (220, farewells, research, abuse and their look-alikes): written by helpers
-  for development; rules were read against their misses.
+  dev_eval_high.jsonl (220, farewells, research, abuse and their look-alikes) and
+  dev_eval_oblique.jsonl (240, metaphors, emoji and situations instead of words; the hardest):
+  written by helpers for development; rules were read against their misses.
 - blind_eval.jsonl (110), blind_eval_2.jsonl (120), blind_eval_3.jsonl (120), blind_eval_4.jsonl
-  (130) and blind_eval_5.jsonl (130): written by helpers who never saw a rule, each before the round
-  of rule changes it measures; their texts were never read while rules were written. Their figures
-  are the honest ones.
+  (130), blind_eval_5.jsonl (130) and blind_eval_6.jsonl (130): written by helpers who never saw a
+  rule, each before the round of rule changes it measures; their texts were never read while rules
+  were written. Their figures are the honest ones.
 
 Each set has a floor: the figures of the change that added it, so a rule edit that loses recall
 fails here. Issue 10's target (high+ recall >= 0.95, imminent >= 0.85, low/moderate raised <= 5%,
@@ -51,13 +52,15 @@ SETS = {
     "dev_eval_broad.jsonl": Floor(0.95, 0.85, 0.05, 0.80),
     "dev_eval_ja.jsonl": Floor(0.90, 0.90, 0.05, 0.85),
     "dev_eval_en.jsonl": Floor(0.95, 0.95, 0.05, 0.90),
-    "dev_eval_imminent.jsonl": Floor(0.90, 0.90, 0.05, 0.90),
-    "dev_eval_high.jsonl": Floor(0.90, 0.80, 0.08, 0.85),
+    "dev_eval_imminent.jsonl": Floor(0.95, 0.95, 0.05, 0.95),
+    "dev_eval_high.jsonl": Floor(0.95, 0.90, 0.08, 0.85),
+    "dev_eval_oblique.jsonl": Floor(0.65, 0.80, 0.05, 0.65),
     "blind_eval.jsonl": Floor(0.90, 0.90, 0.05, 0.90),
     "blind_eval_2.jsonl": Floor(0.90, 0.90, 0.05, 0.90),
     "blind_eval_3.jsonl": Floor(0.85, 0.80, 0.05, 0.85),
     "blind_eval_4.jsonl": Floor(0.90, 0.85, 0.05, 0.90),
-    "blind_eval_5.jsonl": Floor(0.85, 0.90, 0.06, 0.85),
+    "blind_eval_5.jsonl": Floor(0.90, 0.95, 0.06, 0.90),
+    "blind_eval_6.jsonl": Floor(0.85, 0.80, 0.05, 0.90),
 }
 
 
