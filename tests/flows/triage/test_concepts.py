@@ -8,7 +8,8 @@ import pytest
 
 from flows.triage import Triage, TriageError
 from flows.triage.analyze import japanese_tokens
-from flows.triage.concepts import ConceptLayer, compile_concepts
+from flows.triage.concept_files import compile_concepts
+from flows.triage.concepts import ConceptLayer
 
 SHIPPED = Path(__file__).parents[3] / "flows" / "triage" / "concepts"
 
