@@ -35,6 +35,7 @@ _NEGATORS = frozenset(normalize(word) for word in (
 _NUMBER = frozenset({"number"})
 _MANY = frozenset({"number", "quantity"})  # "40 tylenol" is an amount, as "the whole bottle" is
 _KANJI = re.compile(r"[\u3400-\u9fff]")
+_WORDLIKE = re.compile(r"[\w\u3040-\u30ff\u3400-\u9fff]")
 _KATAKANA_ONLY = re.compile(r"[\u30a0-\u30ff]{3,}")
 
 
@@ -142,6 +143,8 @@ class ConceptLayer:
         # sentence around them ("致死量って" splits as 致死 / 量っ / て).
         self._surfaces: dict[str, set[str]] = {}
         self._surface_regex: re.Pattern[str] | None = None
+        self._emoji: dict[str, set[str]] = {}
+        self._emoji_regex: re.Pattern[str] | None = None
         self._featured: frozenset[str] | None = None  # lemmas whose grammar is read (set once loaded)
 
     @classmethod
@@ -181,6 +184,8 @@ class ConceptLayer:
             tagged = self._english.tokens(normalized)
             self._vocab["en"].tag(tagged)
             tokens += tagged
+        if self._emoji_regex is not None and self._emoji_regex.search(text):
+            tokens += self._emoji_tokens(text)
         if not tokens:
             return tokens
         tokens.sort(key=lambda token: token.start)
@@ -245,9 +250,21 @@ class ConceptLayer:
                 if match.group().endswith(("た", "だ")):
                     head.feats |= {"past", "done"}  # =のんだ, =降りた: the form says it is done
 
+    def _emoji_tokens(self, text: str) -> list[Token]:
+        """Emoji are words too (💊, 👋, 🩸): people in crisis sometimes write nothing else."""
+        assert self._emoji_regex is not None
+        emoji = self._emoji
+        return [
+            Token(found.group(), found.start(), found.end(), 0, True, set(), frozenset(emoji[found.group()]))
+            for found in self._emoji_regex.finditer(text)
+        ]
+
     def _add_vocabulary(self, lang: str, entry: str, concept: str) -> list[str]:
         if lang == "ja" and entry.startswith("="):
             return [entry] if self._add_surface(entry, concept) else []
+        if not _WORDLIKE.search(entry):  # an emoji, in either language's list
+            self._emoji.setdefault(entry, set()).add(concept)
+            return [entry]
         if lang == "ja":
             lemmas = [token.lemma for token in japanese_tokens(entry)]
         else:
@@ -284,6 +301,8 @@ class ConceptLayer:
             vocabulary.freeze()
 
     def _compile_surfaces(self) -> None:
+        emoji = sorted(self._emoji, key=len, reverse=True)  # 🚶‍♀️ before 🚶
+        self._emoji_regex = re.compile("|".join(map(re.escape, emoji))) if emoji else None
         vocab = self._vocab["ja"]
         self._featured = frozenset(vocab.single) | {
             lemma for phrases in vocab.phrases.values() for lemmas, _ in phrases for lemma in lemmas

@@ -107,11 +107,20 @@ def test_concepts_compose_into_risk(triage: Triage, text: str, risk: str, catego
         "My partner and I broke up and I can't stop crying",  # "broke up" is not violence
         "昨日見た映画、主人公が最後に屋上から飛び降りるシーンで号泣した",  # a film, not a plan
         "my best friend is moving to canada so she gave me her plants and her bike",
+        "バイト終わったら終電で帰るね、駅着いたら連絡する",  # a shift that ends is not a life
+        "マイクラで崖から落ちて死んだ、アイテム全ロス",  # a game
     ],
 )
 def test_guards_keep_figures_of_speech_and_ordinary_life_low(triage: Triage, text: str) -> None:
     """Idioms, resolved past, things that are not a life and ordinary chores stay below high."""
     assert triage.assess(text).risk in ("low", "moderate"), triage.assess(text).to_json()
+
+
+@pytest.mark.parametrize(("text", "category"), [("💊💊💊🍷😴👋", "suicide"), ("🔪🩸😶", "self_harm")])
+def test_emoji_are_words_too(triage: Triage, text: str, category: str) -> None:
+    """Some people in crisis write nothing but emoji: a means and a goodbye are high."""
+    result = triage.assess(text)
+    assert result.risk == "high" and category in result.categories, result.to_json()
 
 
 def test_a_friends_wish_to_die_is_a_worry_not_the_persons_own(triage: Triage) -> None:
