@@ -43,8 +43,7 @@ class Token:
     lemma: str
     start: int
     end: int
-    sentence: int
-    content: bool  # a word that can carry a concept (not a particle or an auxiliary)
+    sentence: int  # numbered by the concept layer over the whole message
     feats: set[str] = field(default_factory=set)
     concepts: frozenset[str] = frozenset()
 
@@ -217,18 +216,14 @@ def japanese_tokens(text: str, featured: frozenset[str] | None = None) -> list[T
     morphemes = [_Morph(m) for m in _sudachi().tokenize(rewritten.text)]
     pos = [m.pos for m in morphemes]
     tokens: list[Token] = []
-    sentence = 0
     for index, morpheme in enumerate(morphemes):
         surface = morpheme.surface()
-        if surface in _SENTENCE_END or pos[index][1] == "句点":
-            sentence += 1
-            continue
         kind = pos[index][0]
-        if kind == "空白":
+        if surface in _SENTENCE_END or pos[index][1] == "句点" or kind == "空白":
             continue
-        content = kind not in _JA_FUNCTION_POS
+        content = kind not in _JA_FUNCTION_POS  # a word that can carry a concept
         start, end = rewritten.original_span(morpheme.begin(), morpheme.end())
-        token = Token(morpheme.normalized_form(), start, end, sentence, content)
+        token = Token(morpheme.normalized_form(), start, end, 0)
         if kind == "名詞" and pos[index][1] == "数詞":
             token.feats = {"number", *_number_feats(surface)}
         elif content and (featured is None or token.lemma in featured):
@@ -266,6 +261,7 @@ _EN_INTENT = frozenset({
 _EN_HAVE = frozenset({"have", "has", "had", "i've", "'ve", "ive"})
 # The words are compared as the normalizer leaves them ("wanna" -> "wana", "will" -> "wil").
 _EN_NEG, _EN_INTENT, _EN_HAVE = (frozenset(normalize(w) for w in s) for s in (_EN_NEG, _EN_INTENT, _EN_HAVE))
+EN_NEGATIONS = _EN_NEG  # the negation words, normalized (the concept layer reads phrases with them)
 _EN_MANY = frozenset({"ten", "twelve", "fifteen", "twenty", "thirty", "forty", "fifty", "sixty", "hundred",
                       "dozen", "dozens", "hundreds", "bunch", "handful", "lots"})  # fmt: skip
 _IRREGULAR = {
@@ -348,7 +344,7 @@ class EnglishLemmas:
             lemma, feat = self.forms.get(word, (word, None))
             words.append(word)
             start, end = normalized.original_span(match.start(), match.end())
-            token = Token(lemma, start, end, sentence, True, {feat} if feat else set())
+            token = Token(lemma, start, end, sentence, {feat} if feat else set())
             if word.isdigit() or word in _EN_MANY:
                 token.feats |= {"number", *_number_feats(word)}
             tokens.append(token)

@@ -55,7 +55,7 @@ def compile_concepts(
     english_words += [
         word for words in extra.values() for entry in words.get("en", ()) for word in normalize(entry).split()
     ]
-    layer = ConceptLayer(concepts, rules, guards, EnglishLemmas(english_words))
+    layer = ConceptLayer(rules, guards, EnglishLemmas(english_words))
     layer._load_vocabulary(concepts_name, (concepts, extra))
     return layer
 

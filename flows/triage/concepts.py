@@ -18,20 +18,16 @@ from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
-from flows.triage.analyze import JAPANESE, EnglishLemmas, Token, japanese_tokens
+from flows.triage.analyze import EN_NEGATIONS, JAPANESE, EnglishLemmas, Token, japanese_tokens
 from flows.triage.lexicon import trie_regex
 from flows.triage.model import TriageError
-from flows.triage.normalize import Normalized, normalize
+from flows.triage.normalize import Normalized
 
 _LANGS = ("ja", "en")
 _LATIN = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]{2}")
 _SENTENCE_END = re.compile(r"[。．.!?！？\n]")
 _NONE: frozenset[str] = frozenset()
-_NEGATORS = frozenset(normalize(word) for word in (
-    "ない", "無い", "ず", "ぬ",
-    "not", "never", "no", "don't", "dont", "can't", "cant", "won't", "wont", "didn't", "didnt", "isn't",
-    "isnt", "doesn't", "doesnt", "wasn't", "wasnt", "couldn't", "couldnt", "wouldn't", "wouldnt",
-))  # fmt: skip
+_NEGATORS = EN_NEGATIONS | {"ない", "無い", "ず", "ぬ"}  # words that make a phrase negative by themselves
 _NUMBER = frozenset({"number"})
 _MANY = frozenset({"number", "quantity"})  # "40 tylenol" is an amount, as "the whole bottle" is
 _KANJI = re.compile(r"[\u3400-\u9fff]")
@@ -124,21 +120,11 @@ class Vocabulary:
 class ConceptLayer:
     """The compiled concept files: vocabularies, rules and guards."""
 
-    def __init__(self, concepts: dict[str, dict[str, list[str]]], rules: list[ConceptRule],
-                 guards: list[ConceptRule], english: EnglishLemmas) -> None:  # fmt: skip
+    def __init__(self, rules: list[ConceptRule], guards: list[ConceptRule], english: EnglishLemmas) -> None:
         self.rules, self.guards, self._english = rules, guards, english
-        # A rule can fire only if a concept of its first slot is present: index rules by those.
-        self._by_first: dict[str, list[ConceptRule]] = {}
-        for rule in rules:
-            for concept in rule.slots[0].concepts:
-                self._by_first.setdefault(concept, []).append(rule)
+        self._by_first, self._guards_by_first = _by_first_slot(rules), _by_first_slot(guards)
         self._order = {rule.id: index for index, rule in enumerate(rules)}
-        self._guards_by_first: dict[str, list[ConceptRule]] = {}
-        for guard in guards:
-            for concept in guard.slots[0].concepts:
-                self._guards_by_first.setdefault(concept, []).append(guard)
         self._vocab = {lang: Vocabulary() for lang in _LANGS}
-        self._concepts = concepts
         # Japanese compounds are also found as written, whatever the dictionary's split of the
         # sentence around them ("致死量って" splits as 致死 / 量っ / て).
         self._surfaces: dict[str, set[str]] = {}
@@ -255,7 +241,7 @@ class ConceptLayer:
         assert self._emoji_regex is not None
         emoji = self._emoji
         return [
-            Token(found.group(), found.start(), found.end(), 0, True, set(), frozenset(emoji[found.group()]))
+            Token(found.group(), found.start(), found.end(), 0, set(), frozenset(emoji[found.group()]))
             for found in self._emoji_regex.finditer(text)
         ]
 
@@ -308,6 +294,15 @@ class ConceptLayer:
             lemma for phrases in vocab.phrases.values() for lemmas, _ in phrases for lemma in lemmas
         }
         self._surface_regex = re.compile(trie_regex(sorted(self._surfaces))) if self._surfaces else None
+
+
+def _by_first_slot(rules: list[ConceptRule]) -> dict[str, list[ConceptRule]]:
+    """A rule can fire only if a concept of its first slot is present: rules by those concepts."""
+    index: dict[str, list[ConceptRule]] = {}
+    for rule in rules:
+        for concept in rule.slots[0].concepts:
+            index.setdefault(concept, []).append(rule)
+    return index
 
 
 def _possible(rule: ConceptRule, present: set[str]) -> bool:

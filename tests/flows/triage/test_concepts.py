@@ -133,7 +133,7 @@ def test_reasons_name_the_rule_its_concepts_and_the_words(triage: Triage) -> Non
     """The counselor sees which combination fired and on which words of the original text."""
     text = "took like 40 tylenol, feeling sick now"
     reason = next(r for r in triage.assess(text).reasons if r.rule.startswith("concept.overdose"))
-    assert reason.rule == "concept.overdose_done[ingest+medication+number]"
+    assert reason.rule == "concept.overdose_done[ingest+medication+quantity]"
     assert text[reason.start : reason.end] == reason.match == "took like 40 tylenol"
 
 
