@@ -200,15 +200,28 @@ async def test_a_paused_counselor_sees_paused_once_and_resumes_from_the_console(
     await expect(console.get_by_role("button", name="Go offline")).to_be_enabled()
 
 
+async def accepted_in_console(
+    browser: Browser,
+    botapi: LocalBotApi,
+    start_service: ServiceFactory,
+    tmp_path: Path,
+    person: int,
+    concern: str,
+) -> Page:
+    """The console counselor goes online and accepts a person who joined the line with `concern`."""
+    service = await start_service(organizations_file=organizations(tmp_path))
+    console = await console_page(browser, f"{service.http_url}/console?key={CONSOLE_KEY}")
+    await go_online(console)
+    await to_the_queue(botapi, person, concern=concern)
+    await console.get_by_role("button", name="Accept", exact=True).click()
+    return console
+
+
 async def test_nothing_a_person_wrote_becomes_a_link_in_the_console(
     browser: Browser, botapi: LocalBotApi, start_service: ServiceFactory, tmp_path: Path
 ) -> None:
     """Item 5: an address and a phone number in the concern and in later words stay plain text."""
-    service = await start_service(organizations_file=organizations(tmp_path))
-    console = await console_page(browser, f"{service.http_url}/console?key={CONSOLE_KEY}")
-    await go_online(console)
-    await to_the_queue(botapi, 5301, concern=EVIL)
-    await console.get_by_role("button", name="Accept", exact=True).click()
+    console = await accepted_in_console(browser, botapi, start_service, tmp_path, 5301, EVIL)
     await expect(console.locator("#summary")).to_contain_text("https://evil.example/login")
     botapi.send_text(5301, "Or here: https://evil.example/again 03-1234-5678")
     await expect(console.locator("#log .msg-person").last).to_contain_text("https://evil.example/again")
@@ -220,11 +233,8 @@ async def test_forget_erases_the_persons_words_from_an_open_console(
     browser: Browser, botapi: LocalBotApi, start_service: ServiceFactory, tmp_path: Path
 ) -> None:
     """Item 6: after /forget the console no longer shows what the person wrote, without a reload."""
-    service = await start_service(organizations_file=organizations(tmp_path))
-    console = await console_page(browser, f"{service.http_url}/console?key={CONSOLE_KEY}")
-    await go_online(console)
-    await to_the_queue(botapi, 5401, concern="My neighbour Kenji Tanaka never greets me and I feel alone.")
-    await console.get_by_role("button", name="Accept", exact=True).click()
+    concern = "My neighbour Kenji Tanaka never greets me and I feel alone."
+    console = await accepted_in_console(browser, botapi, start_service, tmp_path, 5401, concern)
     await read_until(botapi, 5401, lambda m: "counselor" in m["text"].lower())
     botapi.send_text(5401, "My secret is in room 301.")
     clog = console.locator("#log")
