@@ -38,8 +38,8 @@ CHANNEL = "console"
 UI_KEYS = (
     "title", "online", "offline", "next", "end", "waiting",
     "no-conversation", "status-online", "status-offline", "summary",
-    "paused", "resume", "paused-note", "offers", "offer-title", "offer-left",
-    "notify-allow", "sound-on", "sound-off", "switch", "stopped", "erased",
+    "paused", "resume", "paused-note", "offer-title",
+    "notify-allow", "sound-on", "sound-off", "switch", "stopped",
 )  # fmt: skip
 COMMANDS = ("online", "offline", "next", "end", "switch")
 STATUS_EVERY = 5.0  # the console's heartbeat; status frames themselves follow routing events
@@ -100,7 +100,6 @@ class Console:
         strings = {
             key.replace("-", "_"): catalog.text(lang, f"console-{key}")
             for key in UI_KEYS
-            if key != "offer-left"
         }
         strings["offer_left"] = catalog.text(lang, "console-offer-left", seconds="{seconds}")
         strings["placeholder"] = catalog.text(lang, "ui-placeholder")
@@ -147,7 +146,6 @@ class Console:
         return {
             "ticket": ticket_id,
             "risk": risk,
-            "risk_label": text(lang, f"risk-{risk}"),
             "risk_words": text(lang, f"console-offer-risk-{risk}"),
             "rows": [
                 [text(lang, "summary-categories"), summary.categories(person, lang)],

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import UTC, datetime
 
 from bot.channels.base import Outgoing
 from bot.counselors import Counselor
@@ -327,7 +326,7 @@ class CounselorSide(RoutingSide):
         if conversation is None:
             await self._reply(message, counselor.lang, [Reply("counselor-no-conversation")])
             return
-        now = datetime.now(UTC)
+        now = self.clock()  # the service's clock: the same hour as the person's replies
         prefecture = conversation.answers.get("prefecture", "")
         found = self.directory.search(
             conversation.categories,
@@ -362,7 +361,7 @@ class CounselorSide(RoutingSide):
         if conversation is None or service is None or conversation.ticket_id != ticket_id:
             await self._reply(message, counselor.lang, [Reply("counselor-no-conversation")])
             return
-        card = self.directory.card(service, conversation.lang, datetime.now(UTC))
+        card = self.directory.card(service, conversation.lang, self.clock())
         await self._say(conversation, [Reply("referral-card", {"card": card.text()})])
         prefecture = conversation.answers.get("prefecture", "")
         await self.referrals.record("counselor", [service.id], conversation.categories, prefecture)

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from redis.asyncio import Redis
 
 from routing import keys
-from routing.queue import OUTCOMES, RISK_BANDS
+from routing.queue import OUTCOMES, RISK_BANDS, score
 from routing.referrals import SOURCES
 from routing.scripts import BAND_WIDTH
 
@@ -25,8 +25,8 @@ Sample = tuple[str, float]
 
 
 def _band_range(band: int) -> tuple[float, str]:
-    """The queue scores of one risk band, front insertions included (see routing/queue.py score)."""
-    low = band * BAND_WIDTH - BAND_WIDTH // 2
+    """The queue scores of one risk band, front insertions included (routing/queue.py score)."""
+    low = score(RISK_BANDS[band], 0, front=True)
     return low, f"({low + BAND_WIDTH}"
 
 

@@ -46,9 +46,7 @@ class SafetyReplies:
             "lines": _bullets([resource for resource in chosen if resource.open_24h], lang),
             "later": later,
         }
-        if risk == "imminent":
-            return Reply("crisis-imminent", params, crisis=True)
-        return Reply("crisis-high", params, crisis=True)
+        return Reply(f"crisis-{risk}", params, crisis=True)
 
     def lines(self, risk: str, categories: Sequence[str], lang: str) -> str:
         """The resources for this risk and concern, one per line, in the person's language (each

@@ -355,7 +355,6 @@ console-resume = Resume offers
 console-paused-note = You missed an offer, so it went to the next counselor. You are paused: no offers come until you press Resume offers.
 console-offer-missed = You missed an offer: it went to the next counselor. Press Resume offers when you are ready.
 console-vanished = There was no sign from this console for { $minutes } minutes, so you were set offline and your conversations went back to the line. Go online when you are back.
-console-offers = Offers
 console-offer-title = Someone is waiting for you.
 console-offer-left = Answer within { $seconds } s
 console-offer-risk-imminent = IMMINENT: may act on it now

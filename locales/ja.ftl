@@ -355,7 +355,6 @@ console-resume = 依頼の受付を再開する
 console-paused-note = 依頼に応答がなかったので、次の相談員に回しました。一時停止中は依頼が届きません。「依頼の受付を再開する」を押してください。
 console-offer-missed = 依頼に応答がなかったので、次の相談員に回しました。準備ができたら「依頼の受付を再開する」を押してください。
 console-vanished = このコンソールから { $minutes } 分間応答がなかったので、オフラインにし、会話は列に戻しました。戻ったらオンラインにしてください。
-console-offers = 依頼
 console-offer-title = 相談員を待っている方がいます。
 console-offer-left = あと { $seconds } 秒で応答してください
 console-offer-risk-imminent = 【切迫】いま行動に移すおそれ

@@ -290,7 +290,7 @@ class Queue:
             pipe.zrem(keys.intake_due(), person_id)
             # Told after the keys are gone, so an open console that checks finds them gone (no person
             # data: ticket ids only, as every routing event).
-            pipe.publish(keys.events(), json.dumps({"type": "erased", "tickets": tickets, "at": time.time()}))
+            pipe.publish(keys.events(), _event("erased", tickets=tickets))
             await pipe.execute()
         return counselor_id if counselor_id != "not_yours" else ""
 

@@ -217,11 +217,8 @@
   function updateCard(card, offer) {
     const risk = String(offer.risk || 'low');
     card.dataset.risk = risk;
-    const words = [offer.risk_label, offer.risk_words].filter(Boolean).map(String);
-    // "IMMINENT" and "IMMINENT: may act on it now" say the same thing once.
-    const shown = words.length === 2 && words[1].indexOf(words[0].replace(/[【】]/g, '')) >= 0
-      ? words[1] : words.join(' · ');
-    card.querySelector('.offer-risk').textContent = shown;
+    // Each risk has its own words (console-offer-risk-*): "IMMINENT: may act on it now".
+    card.querySelector('.offer-risk').textContent = String(offer.risk_words || '');
     const rows = document.createDocumentFragment();
     (Array.isArray(offer.rows) ? offer.rows : []).forEach((r) => {
       if (Array.isArray(r) && r.length >= 2) rows.appendChild(make('p', 'offer-row', r[0] + ': ' + r[1]));
@@ -288,7 +285,7 @@
     const imminent = offer.risk === 'imminent';
     if (soundOn()) playChime(imminent);
     if (!('Notification' in window) || Notification.permission !== 'granted') return;
-    const risk = String(offer.risk_words || offer.risk_label || '');
+    const risk = String(offer.risk_words || '');
     try {
       // Nothing about the person on a lock screen (their region may be their own words): the risk
       // and "someone is waiting" only; the console shows the rest.

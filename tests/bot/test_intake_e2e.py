@@ -58,14 +58,12 @@ def options(botapi: LocalBotApi, message: dict) -> list[str]:
     return [data for _label, data in botapi.buttons(message)]
 
 
-async def queued(botapi: LocalBotApi, user_id: int, first: int = 0) -> list[dict]:
+async def queued(botapi: LocalBotApi, user_id: int) -> list[dict]:
     """What a person hears on joining the line while no counselor is online: one message (issue
     16): the crisis lines first when the step carries them, "no counselor right now" with the
     services open now (in a crisis, the 24-hour lines above), and "you keep your place" with the
-    waiting buttons; any replies before it are returned before it (`first` is no longer needed:
-    the crisis lines are in that same message). They stay in line (the default organization is
-    open 24 hours)."""
-    del first
+    waiting buttons; any replies before it are returned before it. They stay in line (the default
+    organization is open 24 hours)."""
     messages = await botapi.wait_for_messages(user_id)
     while not options(botapi, messages[-1]):
         messages += await botapi.wait_for_messages(user_id)

@@ -60,7 +60,7 @@ async def test_waiting_by_band_the_oldest_wait_offers_and_conversations_are_coun
     await queued(botapi, 4101)
     await start(botapi, 4102)
     botapi.send_text(4102, IMMINENT)
-    await queued(botapi, 4102, first=1)
+    await queued(botapi, 4102)
 
     waiting = await scrape(service)
     assert waiting['tsunagari_queue_waiting{lang="ja",risk="low"}'] == 1

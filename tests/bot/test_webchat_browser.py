@@ -177,7 +177,9 @@ async def test_the_web_chat_has_buttons_for_end_start_again_and_erase_and_never_
     assert conversation is not None and conversation.state == "welcome"
     assert again in conversation.answers.get("notes", "")  # kept for the counselor
 
-    # Erase asks first, then erases, here too.
+    # Erase asks first, then erases, here too. (What the page said so far is kept for the last check.)
+    said = await log.locator(".msg-bot .msg-text, .msg-system .msg-text").all_inner_texts()
+    assert said  # the welcome, "you have left", the waiting messages, the new welcome
     await erase.click()
     confirm = log.locator(".msg").last
     await expect(confirm).to_contain_text("Do you want to erase everything you have written here")
@@ -188,8 +190,8 @@ async def test_the_web_chat_has_buttons_for_end_start_again_and_erase_and_never_
     await expect(log).not_to_contain_text(again)  # gone from the page as well
     assert await service.conversations.get(person_id) is None
 
-    # No message on this page ever asked for a typed command.
-    for text in await log.locator(".msg-text").all_inner_texts() + [again]:
+    # No message on this page ever asked for a typed command, before the erase or after it.
+    for text in said + await log.locator(".msg-text").all_inner_texts():
         assert not re.search(r"/(end|start|forget|cancel)\b", text), text
 
 
