@@ -46,7 +46,10 @@ class SafetyReplies:
             "lines": _bullets([resource for resource in chosen if resource.open_24h], lang),
             "later": later,
         }
-        return Reply(f"crisis-{risk}", params, crisis=True)
+        # Each key named in full: tests/locales/test_catalog.py finds the keys the code uses by name.
+        if risk == "imminent":
+            return Reply("crisis-imminent", params, crisis=True)
+        return Reply("crisis-high", params, crisis=True)
 
     def lines(self, risk: str, categories: Sequence[str], lang: str) -> str:
         """The resources for this risk and concern, one per line, in the person's language (each
