@@ -30,7 +30,9 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 # Net slang and typing habits, rewritten before the dictionary sees the text.
 _JA_STEPS: Steps = (
-    (re.compile(r"タヒ|ﾀﾋ|ﾀﾋ|氏(?=[にねぬんの])|4(?=ね|にたい)"), lambda m: "死"),
+    # 氏 only where no kanji or katakana comes before it: 彼氏に and 田中氏の are not slang.
+    (re.compile(r"タヒ|ﾀﾋ|ﾀﾋ|(?<![\u3400-\u9fff\u30a0-\u30ff])氏(?=[にねぬんの])|4(?=ね|にたい)"),
+     lambda m: "死"),
     (re.compile(r"(?<=[\u3040-\u309f])[ー〜~]+"), lambda m: ""),
     (re.compile(r"([^\d\s])\1{2,}"), lambda m: m.group(1)),
 )
@@ -53,7 +55,7 @@ class Token:
 # Auxiliaries by Sudachi conjugation type, and the feature each carries to the word before it.
 _JA_AUX_BY_TYPE = {
     "助動詞-タイ": "desire", "助動詞-タ": "past", "助動詞-ナイ": "neg", "助動詞-ヌ": "neg",
-    "助動詞-レル": "passive", "助動詞-ウ": "volitional", "助動詞-マイ": "neg",
+    "助動詞-レル": "passive", "助動詞-ウ": "volitional", "助動詞-マイ": "neg", "助動詞-ヘン": "neg",
 }  # fmt: skip
 # Non-independent verbs after て, by lemma.
 _JA_AFTER_TE = {
@@ -64,6 +66,9 @@ _JA_CONTRACTED = {
     "ちゃう": "perfective", "じゃう": "perfective", "ちまう": "perfective", "てる": "progressive",
     "でる": "progressive", "とく": "prepared", "どく": "prepared", "てく": "motion", "てた": "progressive",
 }  # fmt: skip
+# Negations of dialects and old forms read as ない, so a phrase written with ない finds 要らん, 行かへん.
+_NEGATIONS = {"ず": "ない", "へん": "ない", "ぬ": "ない", "ひん": "ない"}
+_COMPLETIVE = frozenset({"切る", "切れる"})  # after another verb's stem they mean "completely"
 _JA_FUNCTION_POS = frozenset({"助動詞", "助詞", "補助記号", "空白", "接尾辞"})
 
 
@@ -223,7 +228,12 @@ def japanese_tokens(text: str, featured: frozenset[str] | None = None) -> list[T
             continue
         content = kind not in _JA_FUNCTION_POS  # a word that can carry a concept
         start, end = rewritten.original_span(morpheme.begin(), morpheme.end())
-        token = Token(morpheme.normalized_form(), start, end, 0)
+        lemma = morpheme.normalized_form()
+        if kind == "助動詞":
+            lemma = _NEGATIONS.get(lemma, lemma)
+        elif lemma in _COMPLETIVE and index and pos[index - 1][0] == "動詞" and "連用形" in pos[index - 1][5]:
+            lemma = "(完了)"  # 疲れ切る, 食べ切る: "completely", not a cut
+        token = Token(lemma, start, end, 0)
         if kind == "名詞" and pos[index][1] == "数詞":
             token.feats = {"number", *_number_feats(surface)}
         elif content and (featured is None or token.lemma in featured):
@@ -282,6 +292,19 @@ _IRREGULAR = {
 }  # fmt: skip
 
 
+_DOUBLE = re.compile(r"([a-z])\1")
+_ELONGATED = re.compile(r"([a-z])\1\1")  # "killll", "diee": drawn out, not another word
+_APOSTROPHES = str.maketrans("’‘`´", "'" * 4)
+
+
+def _doubled(spelling: str, form: str) -> set[str]:
+    """The form and its doubled-consonant spelling (plan: planning, planned; stop: stopped)."""
+    forms = {form}
+    if len(form) > len(spelling) and spelling[-1:] not in "aeiouwxy" and spelling[-2:-1] in "aeiou":
+        forms.add(spelling + spelling[-1] + form[len(spelling) :])
+    return forms
+
+
 def _inflections(word: str) -> Iterable[tuple[str, str | None]]:
     """The inflected forms of an English word with the feature each carries (None: no feature)."""
     yield word, None
@@ -302,32 +325,65 @@ def _inflections(word: str) -> Iterable[tuple[str, str | None]]:
 
 
 class EnglishLemmas:
-    """Form -> (lemma, feature) for every word of the English concept files, built once."""
+    """Form -> (lemma, feature) for every word of the English concept files, built once.
+
+    Forms are keyed as the normalizer leaves them (doubled letters collapsed, so "killl" and "kil"
+    find kill), and each key remembers how its forms are spelled: a word typed with a double letter
+    its form does not have is another word ("feel" is not "fell", "week" is not "wek").
+    """
 
     def __init__(self, words: Iterable[str]) -> None:
         self.forms: dict[str, tuple[str, str | None]] = {}
-        listed = {normalize(word) for word in words}
+        self._spelled: dict[str, tuple[str, str | None]] = {}  # as typed: "feel" and "fell" differ
+        spelled: dict[str, set[str]] = {}
+        for word in words:
+            spelled.setdefault(normalize(word), set()).add(word.lower())
+        listed = set(spelled)
         for base, irregular in _IRREGULAR.items():  # "paid" is pay + past even where "paid" is listed
             for form in irregular:
                 feat = "progressive" if form.endswith("ing") else "past"
-                self.forms[normalize(form)] = (normalize(base), feat)
+                self.forms[normalize(form)] = self._spelled[form] = (normalize(base), feat)
         for word in sorted(listed):
             self.forms.setdefault(word, (word, None))  # a listed word is itself ("me" is not "med")
+            for spelling in spelled[word]:
+                self._spelled.setdefault(spelling, (word, None))
         for word in sorted(listed):
-            if len(word) < 3:
-                continue  # "me" + "d" is not a word: short words get no inflections
-            for form, feat in _inflections(word):
-                key = normalize(form)
-                if key == word:
-                    continue
-                if key in listed:
-                    if self.forms[key] == (key, None):
-                        self.forms[key] = (word, feat)  # "choking" is choke + progressive, "meds" is med
-                    continue
-                self.forms.setdefault(key, (word, feat))
+            if len(word) >= 3:  # "me" + "d" is not a word: short words get no inflections
+                for spelling in sorted(spelled[word]):
+                    self._inflect(word, spelling, listed)
 
-    def tokens(self, normalized: Normalized) -> list[Token]:
-        """Tokens of the English in a normalized text, with lemmas, features and original offsets."""
+    def _inflect(self, word: str, spelling: str, listed: set[str]) -> None:
+        """Add the inflected forms of one spelling of a listed word."""
+        for form, feat in _inflections(spelling):
+            key = normalize(form)
+            if key == word:
+                continue
+            if key in listed and self.forms[key] == (key, None):
+                self.forms[key] = (word, feat)  # "choking" is choke + progressive, "meds" is med
+            else:
+                self.forms.setdefault(key, (word, feat))
+            for variant in _doubled(spelling, form):
+                if self._spelled.get(variant, (variant, None))[1] is None:
+                    self._spelled[variant] = (word, feat)
+
+    def _lookup(self, key: str, typed: str) -> tuple[str, str | None]:
+        """The entry for a word as typed; by its normalized key only when that cannot be another word.
+
+        A typed double letter the key's forms lack makes another word ("feel" is not "fell"); a
+        word typed without doubles ("kil") or drawn out ("killll") is read by its key.
+        """
+        entry = self._spelled.get(typed)
+        if entry is not None:
+            return entry
+        if not _DOUBLE.search(typed) or _ELONGATED.search(typed):
+            return self.forms.get(key, (key, None))
+        return key, None
+
+    def tokens(self, normalized: Normalized, original: str = "") -> list[Token]:
+        """Tokens of the English in a normalized text, with lemmas, features and original offsets.
+
+        original: the text as typed, to tell apart words that normalize alike (feel, fell).
+        """
         norm = normalized.text
         tokens: list[Token] = []
         words: list[str] = []
@@ -341,9 +397,12 @@ class EnglishLemmas:
                 word = word[:-2]  # "knife's in my hand", "the car's running"
             if _CLOCK.fullmatch(word):
                 word = "o'clock"  # "till 2am"
-            lemma, feat = self.forms.get(word, (word, None))
-            words.append(word)
             start, end = normalized.original_span(match.start(), match.end())
+            typed = original[start:end].lower().translate(_APOSTROPHES) if original else word
+            if word != match.group():
+                typed = typed.removesuffix("'s")
+            lemma, feat = self._lookup(word, typed)
+            words.append(word)
             token = Token(lemma, start, end, sentence, {feat} if feat else set())
             if word.isdigit() or word in _EN_MANY:
                 token.feats |= {"number", *_number_feats(word)}
