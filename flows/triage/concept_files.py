@@ -6,14 +6,14 @@ Every mistake names the file, the line, the rule and the field; nothing half-loa
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from flows.triage.analyze import JAPANESE, EnglishLemmas
+from flows.triage.analyze import _APOSTROPHES, JAPANESE, EnglishLemmas
 from flows.triage.concepts import ConceptLayer, ConceptRule, Slot
 from flows.triage.lexicon import _Map, _Seq, load_document
 from flows.triage.model import CATEGORIES, RISK_LEVELS, TriageError
-from flows.triage.normalize import normalize
 
 FEATURES = frozenset({
     "done", "past", "perfective", "resultative", "progressive", "desire", "volitional", "wish", "want_other",
@@ -47,17 +47,34 @@ def compile_concepts(
                 line = languages.lines[lang]
                 raise TriageError(f"{concepts_name}:{line}: concept {name!r}: {lang}: expected a word list")
         concepts[name] = {lang: [str(word) for word in words] for lang, words in languages.items()}
-    english_words = [word for entry in _english_entries(concepts) for word in normalize(entry).split()]
+    english_words = [word for entry in _english_entries(concepts) for word in _spelled(entry)]
     rules_doc = load_document(rules_name, rules_text, "rules, guards")
     extra: dict[str, dict[str, list[str]]] = {}
     rules = _compile_rules(rules_name, rules_doc, "rules", concepts, extra)
     guards = _compile_rules(rules_name, rules_doc, "guards", concepts, extra)
     english_words += [
-        word for words in extra.values() for entry in words.get("en", ()) for word in normalize(entry).split()
+        word for words in extra.values() for entry in words.get("en", ()) for word in _spelled(entry)
     ]
-    layer = ConceptLayer(rules, guards, EnglishLemmas(english_words))
+    layer = ConceptLayer(rules, guards, EnglishLemmas(english_words), _gate(rules_name, rules_doc, concepts))
     layer._load_vocabulary(concepts_name, (concepts, extra))
     return layer
+
+
+def _gate(name: str, document: _Map, concepts: dict[str, Any]) -> frozenset[str]:
+    """The concepts a message must mention before the learned layer may raise it."""
+    gate = document.get("learned_gate") or _Seq()
+    line = document.lines.get("learned_gate", 1)
+    if not isinstance(gate, _Seq) or not all(isinstance(concept, str) for concept in gate):
+        raise TriageError(f"{name}:{line}: learned_gate: expected a list of concept names")
+    unknown = [concept for concept in gate if concept not in concepts]
+    if unknown:
+        raise TriageError(f"{name}:{line}: learned_gate: unknown concepts {', '.join(unknown)}")
+    return frozenset(gate)
+
+
+def _spelled(entry: str) -> list[str]:
+    """The words of an English entry as spelled (EnglishLemmas keys them as the normalizer does)."""
+    return unicodedata.normalize("NFKC", entry).lower().translate(_APOSTROPHES).split()
 
 
 def _english_entries(concepts: dict[str, dict[str, list[str]]]) -> Iterable[str]:

@@ -120,10 +120,14 @@ class Vocabulary:
 class ConceptLayer:
     """The compiled concept files: vocabularies, rules and guards."""
 
-    def __init__(self, rules: list[ConceptRule], guards: list[ConceptRule], english: EnglishLemmas) -> None:
+    def __init__(
+        self, rules: list[ConceptRule], guards: list[ConceptRule], english: EnglishLemmas,
+        signals: frozenset[str] = frozenset(),
+    ) -> None:
         self.rules, self.guards, self._english = rules, guards, english
         self._by_first, self._guards_by_first = _by_first_slot(rules), _by_first_slot(guards)
         self._order = {rule.id: index for index, rule in enumerate(rules)}
+        self.signals = signals  # what a message must mention before the learned layer may raise it
         self._vocab = {lang: Vocabulary() for lang in _LANGS}
         # Japanese compounds are also found as written, whatever the dictionary's split of the
         # sentence around them ("致死量って" splits as 致死 / 量っ / て).
@@ -167,7 +171,7 @@ class ConceptLayer:
             self._tag_surfaces(text, tagged)
             tokens += tagged
         if _LATIN.search(text):
-            tagged = self._english.tokens(normalized)
+            tagged = self._english.tokens(normalized, text)
             self._vocab["en"].tag(tagged)
             tokens += tagged
         if self._emoji_regex is not None and self._emoji_regex.search(text):
@@ -182,8 +186,9 @@ class ConceptLayer:
 
     def findings(
         self, text: str, normalized: Normalized | None = None, shared: Sequence[tuple[int, int]] = ()
-    ) -> tuple[list[tuple[ConceptRule, list[Token]]], list[tuple[int, int]]]:
-        """The rules that fire on text with the words they used, and the spans guards marked.
+    ) -> tuple[list[tuple[ConceptRule, list[Token]]], list[tuple[int, int]], set[str]]:
+        """The rules that fire on text with the words they used, the spans guards marked, and the
+        concepts found on words no guard marked.
 
         shared: spans of the original text the lexicon's idioms and negations guard ("死にたい
         わけじゃない", "die of embarrassment"); words there satisfy no concept rule either.
@@ -195,7 +200,7 @@ class ConceptLayer:
                 where.setdefault(concept, []).append(index)
         present = set(where)
         if not present:
-            return [], []
+            return [], [], present
         guarded = {
             index for index, token in enumerate(tokens)
             if any(start < token.end and token.start < end for start, end in shared)
@@ -218,7 +223,7 @@ class ConceptLayer:
                 for match in _matches(rule, tokens, frozenset(guarded), False, where):
                     fired.append((rule, [tokens[index] for index in match]))
         spans = [(tokens[index].start, tokens[index].end) for index in sorted(guarded)]
-        return fired, spans
+        return fired, spans, live
 
     def _tag_surfaces(self, text: str, tokens: list[Token]) -> None:
         """Words found as written in the original text (katakana stays katakana: イブ is not in ライブ)."""
@@ -254,7 +259,7 @@ class ConceptLayer:
         if lang == "ja":
             lemmas = [token.lemma for token in japanese_tokens(entry)]
         else:
-            lemmas = [token.lemma for token in self._english.tokens(Normalized(entry))]
+            lemmas = [token.lemma for token in self._english.tokens(Normalized(entry), entry)]
         if lemmas:
             self._vocab[lang].add(lemmas, concept)
         surface = unicodedata.normalize("NFKC", entry)

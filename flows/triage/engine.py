@@ -10,6 +10,9 @@ How a result is decided (the operator-facing rules are in the lexicon and concep
   place: "今夜", "薬を貯めた", "on the roof") elsewhere in the same message makes it imminent;
 - a high suicide or self-harm finding of the concept layer makes lexicon escalators count too;
 - the final band is the higher of the two layers; categories and reasons are the union;
+- the learned layer (flows/triage/learned.py), trained on the labelled sets, may then RAISE the
+  band (never lower it) when its probability passes the cross-validated threshold, unless the
+  words it leaned on are a figure of speech the guards marked; its reason names the probability;
 - no finding at all is risk "low" with no categories (the caller may add "other").
 """
 
@@ -21,6 +24,7 @@ from pathlib import Path
 
 from flows.triage.analyze import Token
 from flows.triage.concepts import ConceptLayer, ConceptRule
+from flows.triage.learned import LearnedLayer
 from flows.triage.lexicon import Hit, Lexicon, compile_lexicon
 from flows.triage.model import NOTHING, Reason, TriageResult, risk_rank, sort_categories
 from flows.triage.normalize import Normalized
@@ -36,9 +40,11 @@ def _overlaps(hit: Hit, spans: Iterable[Hit]) -> bool:
 class Triage:
     """Explainable rule-based triage over all languages' lexicons at once."""
 
-    def __init__(self, lexicon: Lexicon, concepts: ConceptLayer) -> None:
+    def __init__(self, lexicon: Lexicon, concepts: ConceptLayer, learned: LearnedLayer | None = None) -> None:
         self._lexicon = lexicon
         self._concepts = concepts
+        self._learned = learned
+        self._signals = concepts.signals
         self._scan_findings = lexicon.findings.scan
         self._scan_guards = lexicon.guards.scan
 
@@ -46,8 +52,9 @@ class Triage:
     def load(cls, directory: Path | None = None, concepts: Path | None = None) -> Triage:
         """Load every *.yaml lexicon in directory and the concept files in concepts.
 
-        Without a directory both are the files shipped in the package. With a lexicon directory
-        alone, no concept layer is loaded: the lexicon is tried on its own.
+        Without a directory both are the files shipped in the package, and the learned layer too.
+        With a lexicon directory alone, no concept layer is loaded: the lexicon is tried on its own;
+        the learned layer comes only with the shipped files (it was trained beside them).
         """
         if directory is None:
             folder = resources.files("flows.triage") / "lexicons"
@@ -62,7 +69,8 @@ class Triage:
             layer = ConceptLayer.load(concepts)
         else:
             layer = ConceptLayer.empty()
-        return cls(compile_lexicon(sources), layer)
+        learned = LearnedLayer.load() if directory is None and concepts is None else None
+        return cls(compile_lexicon(sources), layer, learned)
 
     @property
     def languages(self) -> frozenset[str]:
@@ -80,13 +88,13 @@ class Triage:
         hits = self._scan_findings(normalized.text)
         guards = self._scan_guards(normalized.text)
         shared = [normalized.original_span(guard.start, guard.end) for guard in guards]
-        fired, marked = self._concepts.findings(text, normalized, shared)
-        if not hits and not fired:
-            return NOTHING
+        fired, marked, found = self._concepts.findings(text, normalized, shared)
         reasons = _concept_reasons(text, fired)
         anchors = [r for r in reasons if r.category in _ESCALATABLE and risk_rank(r.risk) >= _HIGH]
         if hits:
             reasons += _judge(text, normalized, hits, guards, marked, anchors)
+        if self._learned is not None and (found & self._signals or hits):
+            reasons += _learned_reason(self._learned, text, reasons, [*shared, *marked])
         return _result(reasons)
 
 
@@ -102,6 +110,22 @@ def _concept_reasons(text: str, fired: list[tuple[ConceptRule, list[Token]]]) ->
         for category in rule.categories:
             reasons.append(Reason(name, category, rule.risk or "low", text[start:end], start, end))
     return reasons
+
+
+def _learned_reason(
+    learned: LearnedLayer, text: str, reasons: list[Reason], guarded: list[tuple[int, int]]
+) -> list[Reason]:
+    """The learned layer's finding, when it raises the band the rules reached."""
+    found = max((reason.risk for reason in reasons), key=risk_rank, default="low")
+    verdict = learned.assess(text, above=found)
+    if verdict is None:
+        return []
+    start, end = verdict.span
+    if any(g_start <= start and end <= g_end for g_start, g_end in guarded):
+        return []  # it leaned on words the guards read as a figure of speech
+    category = verdict.category or next((reason.category for reason in reasons if reason.category), None)
+    name = f"learned.{verdict.risk}[p={verdict.high:.2f}]"
+    return [Reason(name, category, verdict.risk, text[start:end], start, end)]
 
 
 def _needed(rule: ConceptRule) -> set[str]:

@@ -1,23 +1,20 @@
 """Triage on messages written by people who never saw its rules, printed by family in CI.
 
-- fresh_eval.jsonl: 158 messages written independently (shared/data/triage/fresh_eval.jsonl), the
-  set issue 10 was measured on; rules were developed against it, so it is a regression table now.
-- dev_eval.jsonl (150), dev_eval_indirect.jsonl (180, mostly indirect wording),
-  dev_eval_broad.jsonl (240, breadth of vocabulary and grammar), dev_eval_ja.jsonl (240, Japanese
-  registers and dialects), dev_eval_en.jsonl (220, English as foreign residents write it),
-  dev_eval_imminent.jsonl (220, acts, places and means with their ordinary look-alikes) and
-  dev_eval_high.jsonl (220, farewells, research, abuse and their look-alikes) and
-  dev_eval_oblique.jsonl (240, metaphors, emoji and situations instead of words; the hardest):
-  written by helpers for development; rules were read against their misses.
-- blind_eval.jsonl (110), blind_eval_2.jsonl (120), blind_eval_3.jsonl (120), blind_eval_4.jsonl
-  (130), blind_eval_5.jsonl (130) and blind_eval_6.jsonl (130): written by helpers who never saw a
-  rule, each before the round of rule changes it measures; their texts were never read while rules
-  were written. Their figures are the honest ones.
+Three kinds of set, and what their figures mean:
+- Held out (never read, never trained on; flows/triage/train.py HELD_OUT): fresh_eval.jsonl (158,
+  the set issue 10 names; rules were read against it in the first round, the model never saw it),
+  blind_eval_7.jsonl (150; the validation set: the model's false-alarm budget was checked on it)
+  and blind_eval_8.jsonl (160; measured, never tuned on). Their figures are the honest ones.
+- Development sets, read while rules were written and trained on by the learned layer:
+  dev_eval*.jsonl (written by helpers for development: indirect wording, breadth, Japanese
+  registers, English as foreign residents write it, imminent acts, high-risk signs, metaphors and
+  emoji, look-alikes, idioms and hyperbole, everyday messages) and blind_eval.jsonl ..
+  blind_eval_6.jsonl (blind when they were measured; read from the third round on). Their
+  figures are regression guards, not measures of how triage does on new wording.
 
-Each set has a floor: the figures of the change that added it, so a rule edit that loses recall
-fails here. Issue 10's target (high+ recall >= 0.95, imminent >= 0.85, low/moderate raised <= 5%,
-category >= 0.80) holds on the sets rules were developed against; the blind sets' floors are
-what they measured when they joined.
+Each set has a floor: the figures of the change that last set it, so a rule or model change that
+loses recall, or raises false alarms, fails here. Issue 10's target is high+ recall >= 0.95,
+imminent >= 0.85, low/moderate raised <= 5%, category >= 0.80.
 """
 
 from __future__ import annotations
@@ -46,21 +43,26 @@ class Floor:
 
 
 SETS = {
-    "fresh_eval.jsonl": Floor(0.95, 0.85, 0.05, 0.80),
-    "dev_eval.jsonl": Floor(0.95, 0.85, 0.05, 0.80),
-    "dev_eval_indirect.jsonl": Floor(0.95, 0.85, 0.05, 0.80),
-    "dev_eval_broad.jsonl": Floor(0.95, 0.85, 0.05, 0.80),
-    "dev_eval_ja.jsonl": Floor(0.90, 0.90, 0.05, 0.85),
-    "dev_eval_en.jsonl": Floor(0.95, 0.95, 0.05, 0.90),
-    "dev_eval_imminent.jsonl": Floor(0.95, 0.95, 0.05, 0.95),
-    "dev_eval_high.jsonl": Floor(0.95, 0.90, 0.08, 0.85),
-    "dev_eval_oblique.jsonl": Floor(0.65, 0.80, 0.05, 0.65),
-    "blind_eval.jsonl": Floor(0.90, 0.90, 0.05, 0.90),
-    "blind_eval_2.jsonl": Floor(0.90, 0.90, 0.05, 0.90),
-    "blind_eval_3.jsonl": Floor(0.85, 0.80, 0.05, 0.85),
-    "blind_eval_4.jsonl": Floor(0.90, 0.85, 0.05, 0.90),
-    "blind_eval_5.jsonl": Floor(0.90, 0.95, 0.06, 0.90),
-    "blind_eval_6.jsonl": Floor(0.85, 0.80, 0.05, 0.90),
+"blind_eval.jsonl": Floor(1.00, 1.00, 0.00, 0.98),
+    "blind_eval_2.jsonl": Floor(1.00, 1.00, 0.00, 1.00),
+    "blind_eval_3.jsonl": Floor(1.00, 1.00, 0.00, 0.99),
+    "blind_eval_4.jsonl": Floor(1.00, 1.00, 0.00, 1.00),
+    "blind_eval_5.jsonl": Floor(1.00, 1.00, 0.06, 0.99),
+    "blind_eval_6.jsonl": Floor(1.00, 1.00, 0.03, 1.00),
+    "blind_eval_7.jsonl": Floor(0.91, 1.00, 0.05, 0.89),
+    "blind_eval_8.jsonl": Floor(0.93, 0.95, 0.11, 0.85),
+    "dev_eval.jsonl": Floor(0.99, 1.00, 0.00, 0.98),
+    "dev_eval_broad.jsonl": Floor(0.99, 1.00, 0.02, 1.00),
+    "dev_eval_en.jsonl": Floor(0.98, 1.00, 0.02, 0.97),
+    "dev_eval_everyday.jsonl": Floor(1.00, 1.00, 0.00, 0.43),
+    "dev_eval_high.jsonl": Floor(0.98, 1.00, 0.09, 0.93),
+    "dev_eval_idioms.jsonl": Floor(0.96, 1.00, 0.05, 0.91),
+    "dev_eval_imminent.jsonl": Floor(1.00, 1.00, 0.04, 0.98),
+    "dev_eval_indirect.jsonl": Floor(1.00, 1.00, 0.00, 1.00),
+    "dev_eval_ja.jsonl": Floor(0.98, 1.00, 0.02, 0.95),
+    "dev_eval_lookalike.jsonl": Floor(0.98, 1.00, 0.04, 0.53),
+    "dev_eval_oblique.jsonl": Floor(0.96, 0.98, 0.04, 0.92),
+    "fresh_eval.jsonl": Floor(1.00, 1.00, 0.02, 1.00),
 }
 
 
@@ -114,14 +116,15 @@ def test_independently_written_messages_keep_their_floor(
         print(f"\n{name}: {len(rows)} messages; " + ", ".join(f"{k} {v:.2f}" for k, v in figures.items()))
         print(table)
     floor = SETS[name]
-    assert figures["high"] >= floor.high_recall
-    assert figures["imminent"] >= floor.imminent_recall
-    assert figures["raised"] <= floor.raised
-    assert figures["category"] >= floor.category
+    assert figures.get("high", 1.0) >= floor.high_recall
+    assert figures.get("imminent", 1.0) >= floor.imminent_recall
+    assert figures.get("raised", 0.0) <= floor.raised
+    assert figures.get("category", 1.0) >= floor.category
 
 
 def test_eval_sets_are_well_formed() -> None:
-    """Every line has the fields the figures read, with known bands and unique ids."""
+    """Every set in the folder has a floor; every line has the fields the figures read."""
+    assert {path.name for path in HERE.glob("*.jsonl")} == set(SETS)
     for name in SETS:
         rows = [json.loads(line) for line in (HERE / name).read_text("utf-8").splitlines() if line.strip()]
         assert len({row["id"] for row in rows}) == len(rows), name

@@ -1,0 +1,169 @@
+"""The learned layer: a linear model over character n-grams, trained on the project's labelled sets.
+
+Rules say what they know; people say it in ways nobody wrote a rule for. This layer was trained
+(flows/triage/train.py) on the messages of tests/flows/triage/*.jsonl, written by people who never
+saw the rules, and it only ever RAISES a message's band: to high when its probability of high or
+imminent risk reaches the threshold chosen by cross-validation, to imminent when the imminent model
+agrees too. It never lowers what the lexicon or the concepts found.
+
+Features are the character n-grams (1 to 4) of each whitespace-separated piece of the text after
+NFKC and lower case, padded with a space at both ends, weighted by sublinear tf-idf and scaled to
+unit length: Japanese needs no word splitting for this, and "kms" or "タヒ" need no rule. The
+model file holds the vocabulary, the idf, the weights of three models (high+, imminent, category),
+the thresholds and what it was trained on; it is plain JSON, read once per process, and inference
+is a dictionary lookup per n-gram: no numpy, no download at run time.
+
+A finding names the n-grams that weighed most, so a counselor can see why ("learned.high").
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+import math
+import sys
+import unicodedata
+from array import array
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from flows.triage.model import CATEGORIES, TriageError, risk_rank
+
+MODEL_FILE = "learned.json.gz"
+NGRAM_MIN, NGRAM_MAX = 1, 4
+
+
+def ngrams(text: str) -> list[tuple[str, int]]:
+    """The n-grams of a text with where each starts in its NFKC, lower-cased form."""
+    folded = unicodedata.normalize("NFKC", text).lower()
+    grams: list[tuple[str, int]] = []
+    position = 0
+    for piece in folded.split():
+        at = folded.index(piece, position)
+        position = at + len(piece)
+        padded = f" {piece} "
+        for size in range(NGRAM_MIN, NGRAM_MAX + 1):
+            grams += [(padded[i : i + size], at + i - 1) for i in range(len(padded) - size + 1)]
+    return grams
+
+
+def analyzer(text: str) -> list[str]:
+    """The n-grams alone: the training script gives this to scikit-learn, so both read alike."""
+    return [gram for gram, _ in ngrams(text)]
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What the learned layer says of one message."""
+
+    high: float  # probability of high or imminent risk
+    imminent: float  # probability of imminent risk
+    category: str | None  # the likeliest category, when the model is sure enough of one
+    risk: str  # "high" or "imminent"
+    span: tuple[int, int]  # where the n-grams that weighed most are, in the original text
+
+
+class LearnedLayer:
+    """The model file, loaded once; assess() is pure Python."""
+
+    def __init__(self, document: dict[str, Any], name: str = MODEL_FILE) -> None:
+        try:
+            self._grams: list[str] = document["features"]
+            self.features: dict[str, int] = {gram: index for index, gram in enumerate(self._grams)}
+            self._idf: list[float] = document["idf"]
+            size = len(self._grams)
+            self._high = _Linear(document["models"]["high"], size)
+            self._imminent = _Linear(document["models"]["imminent"], size)
+            self._categories = [
+                (category, _Linear(model, size)) for category, model in document["categories"].items()
+            ]
+            self.thresholds: dict[str, float] = document["thresholds"]
+            self.trained_on: dict[str, str] = document["trained_on"]
+            self.cross_validation: dict[str, Any] = document.get("cross_validation", {})
+        except (KeyError, TypeError, ValueError) as error:
+            raise TriageError(f"{name}: not a learned triage model ({error})") from None
+        unknown = [category for category, _ in self._categories if category not in CATEGORIES]
+        if unknown or len(self._idf) != len(self.features):
+            raise TriageError(f"{name}: unknown categories {unknown} or idf of the wrong length")
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> LearnedLayer:
+        """The shipped model (flows/triage/learned.json.gz), or the one at path."""
+        if path is None:
+            data = (resources.files("flows.triage") / MODEL_FILE).read_bytes()
+            name = f"flows/triage/{MODEL_FILE}"
+        else:
+            data, name = Path(path).read_bytes(), str(path)
+        try:
+            document = json.loads(gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data)
+        except (ValueError, OSError, EOFError) as error:
+            raise TriageError(f"{name}: not a learned triage model ({error})") from None
+        return cls(document, name)
+
+    def vector(self, text: str) -> tuple[dict[int, float], dict[int, list[int]]]:
+        """The unit-length tf-idf vector of a text, and where each of its features occurs."""
+        counts: dict[int, int] = {}
+        where: dict[int, list[int]] = {}
+        features = self.features
+        for gram, at in ngrams(text):
+            index = features.get(gram)
+            if index is not None:
+                counts[index] = counts.get(index, 0) + 1
+                where.setdefault(index, []).append(at)
+        idf = self._idf
+        vector = {index: (1.0 + math.log(count)) * idf[index] for index, count in counts.items()}
+        norm = math.sqrt(sum(value * value for value in vector.values())) or 1.0
+        return {index: value / norm for index, value in vector.items()}, where
+
+    def assess(self, text: str, above: str = "low") -> Verdict | None:
+        """The band the model reaches when it is above `above`, with its category and words; else None.
+
+        Only what can raise the band is computed: most messages cost one dot product.
+        """
+        vector, where = self.vector(text)
+        high = self._high.probability(vector)
+        if high < self.thresholds["high"]:
+            return None
+        imminent = self._imminent.probability(vector) if above != "imminent" else 0.0
+        risk = "imminent" if imminent >= self.thresholds["imminent"] else "high"
+        if risk_rank(risk) <= risk_rank(above):
+            return None
+        best, category = max((model.probability(vector), category) for category, model in self._categories)
+        category = category if best >= self.thresholds["category"] else None
+        return Verdict(high, imminent, category, risk, self._span(text, vector, where))
+
+    def _span(self, text: str, vector: dict[int, float], where: dict[int, list[int]]) -> tuple[int, int]:
+        """From the first to the last of the three n-grams that pushed hardest toward high risk."""
+        weights = self._high.weights
+        top = sorted(vector, key=lambda index: vector[index] * weights[index], reverse=True)[:3]
+        if len(unicodedata.normalize("NFKC", text)) != len(text):
+            return 0, len(text)  # the folded text is longer or shorter: show all of it
+        grams = self._grams
+        starts = [at for index in top for at in where[index]]
+        ends = [at + len(grams[index].strip()) for index in top for at in where[index]]
+        start, end = max(0, min(starts)), min(len(text), max(ends))
+        while start < end and text[start].isspace():
+            start += 1
+        return (start, end) if start < end else (0, len(text))
+
+
+class _Linear:
+    """A logistic regression: its weights by feature index (float32), and its intercept."""
+
+    __slots__ = ("weights", "intercept")
+
+    def __init__(self, model: dict[str, Any], size: int) -> None:
+        self.weights = array("f", base64.b64decode(model["weights"]))
+        if sys.byteorder != "little":
+            self.weights.byteswap()
+        if len(self.weights) != size:
+            raise ValueError(f"{len(self.weights)} weights for {size} features")
+        self.intercept: float = model["intercept"]
+
+    def probability(self, vector: dict[int, float]) -> float:
+        weights = self.weights
+        score = self.intercept + sum(value * weights[index] for index, value in vector.items())
+        return 1.0 / (1.0 + math.exp(-score)) if score > -500 else 0.0
