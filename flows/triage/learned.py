@@ -25,6 +25,7 @@ import math
 import sys
 import unicodedata
 from array import array
+from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -51,8 +52,13 @@ def ngrams(text: str) -> list[tuple[str, int]]:
 
 
 def analyzer(text: str) -> list[str]:
-    """The n-grams alone: the training script gives this to scikit-learn, so both read alike."""
-    return [gram for gram, _ in ngrams(text)]
+    """The n-grams alone (the fast path; the training script gives this to scikit-learn)."""
+    grams: list[str] = []
+    for piece in unicodedata.normalize("NFKC", text).lower().split():
+        padded = f" {piece} "
+        for size in range(NGRAM_MIN, NGRAM_MAX + 1):
+            grams += [padded[i : i + size] for i in range(len(padded) - size + 1)]
+    return grams
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,50 +109,48 @@ class LearnedLayer:
             raise TriageError(f"{name}: not a learned triage model ({error})") from None
         return cls(document, name)
 
-    def vector(self, text: str) -> tuple[dict[int, float], dict[int, list[int]]]:
-        """The unit-length tf-idf vector of a text, and where each of its features occurs."""
-        counts: dict[int, int] = {}
-        where: dict[int, list[int]] = {}
-        features = self.features
-        for gram, at in ngrams(text):
+    def vector(self, text: str) -> dict[int, float]:
+        """The unit-length tf-idf vector of a text, by feature index."""
+        features, idf = self.features, self._idf
+        vector: dict[int, float] = {}
+        for gram, count in Counter(analyzer(text)).items():
             index = features.get(gram)
             if index is not None:
-                counts[index] = counts.get(index, 0) + 1
-                where.setdefault(index, []).append(at)
-        idf = self._idf
-        vector = {index: (1.0 + math.log(count)) * idf[index] for index, count in counts.items()}
+                vector[index] = (1.0 + math.log(count)) * idf[index]
         norm = math.sqrt(sum(value * value for value in vector.values())) or 1.0
-        return {index: value / norm for index, value in vector.items()}, where
+        return {index: value / norm for index, value in vector.items()}
 
     def assess(self, text: str, above: str = "low") -> Verdict | None:
         """The band the model reaches when it is above `above`, with its category and words; else None.
 
         Only what can raise the band is computed: most messages cost one dot product.
         """
-        vector, where = self.vector(text)
+        if above == "imminent":
+            return None
+        vector = self.vector(text)
         high = self._high.probability(vector)
         if high < self.thresholds["high"]:
             return None
-        imminent = self._imminent.probability(vector) if above != "imminent" else 0.0
+        imminent = self._imminent.probability(vector)
         risk = "imminent" if imminent >= self.thresholds["imminent"] else "high"
         if risk_rank(risk) <= risk_rank(above):
             return None
         best, category = max((model.probability(vector), category) for category, model in self._categories)
         category = category if best >= self.thresholds["category"] else None
-        return Verdict(high, imminent, category, risk, self._span(text, vector, where))
+        return Verdict(high, imminent, category, risk, self._span(text, vector))
 
-    def _span(self, text: str, vector: dict[int, float], where: dict[int, list[int]]) -> tuple[int, int]:
+    def _span(self, text: str, vector: dict[int, float]) -> tuple[int, int]:
         """From the first to the last of the three n-grams that pushed hardest toward high risk."""
-        weights = self._high.weights
-        top = sorted(vector, key=lambda index: vector[index] * weights[index], reverse=True)[:3]
-        if len(unicodedata.normalize("NFKC", text)) != len(text):
+        if len(unicodedata.normalize("NFKC", text).lower()) != len(text):
             return 0, len(text)  # the folded text is longer or shorter: show all of it
-        grams = self._grams
-        starts = [at for index in top for at in where[index]]
-        ends = [at + len(grams[index].strip()) for index in top for at in where[index]]
-        start, end = max(0, min(starts)), min(len(text), max(ends))
-        while start < end and text[start].isspace():
-            start += 1
+        weights = self._high.weights
+        top = {
+            self._grams[index]
+            for index in sorted(vector, key=lambda index: vector[index] * weights[index], reverse=True)[:3]
+        }
+        places = [(at + gram.startswith(" "), len(gram.strip())) for gram, at in ngrams(text) if gram in top]
+        start = min(begin for begin, _ in places)
+        end = max(begin + size for begin, size in places)
         return (start, end) if start < end else (0, len(text))
 
 

@@ -77,14 +77,14 @@ def test_a_raise_names_its_probability_and_the_words(both: tuple[Triage, Triage]
 
 def test_vectors_are_unit_length_and_ngrams_point_into_the_text(learned: LearnedLayer) -> None:
     text = "ＯＤしちゃった… もう  遅い"
-    vector, _ = learned.vector(text)
+    vector = learned.vector(text)
     assert math.isclose(math.sqrt(sum(v * v for v in vector.values())), 1.0, rel_tol=1e-9)
     folded = "odしちゃった... もう  遅い"
     for gram, at in ngrams(text):
         stripped = gram.strip()
         begin = at + (gram[0] == " ")
         assert folded[begin : begin + len(stripped)] == stripped or not stripped
-    assert learned.vector("") == ({}, {})
+    assert learned.vector("") == {}
 
 
 def test_a_broken_model_file_is_a_clear_error(tmp_path: Path) -> None:
