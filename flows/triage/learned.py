@@ -91,6 +91,8 @@ class LearnedLayer:
             self.cross_validation: dict[str, Any] = document.get("cross_validation", {})
         except (KeyError, TypeError, ValueError) as error:
             raise TriageError(f"{name}: not a learned triage model ({error})") from None
+        # The first question of every message in one dictionary lookup per n-gram: (idf, weight).
+        self._first = {gram: (self._idf[i], self._high.weights[i]) for gram, i in self.features.items()}
         unknown = [category for category, _ in self._categories if category not in CATEGORIES]
         if unknown or len(self._idf) != len(self.features):
             raise TriageError(f"{name}: unknown categories {unknown} or idf of the wrong length")
@@ -109,6 +111,19 @@ class LearnedLayer:
             raise TriageError(f"{name}: not a learned triage model ({error})") from None
         return cls(document, name)
 
+    def high(self, text: str) -> float:
+        """The probability of high or imminent risk, in one pass (the same as through vector())."""
+        first = self._first
+        norm = score = 0.0
+        for gram, count in Counter(analyzer(text)).items():
+            known = first.get(gram)
+            if known is not None:
+                value = known[0] if count == 1 else (1.0 + math.log(count)) * known[0]
+                norm += value * value
+                score += value * known[1]
+        score = self._high.intercept + (score / math.sqrt(norm) if norm else 0.0)
+        return 1.0 / (1.0 + math.exp(-score)) if score > -500 else 0.0
+
     def vector(self, text: str) -> dict[int, float]:
         """The unit-length tf-idf vector of a text, by feature index."""
         features, idf = self.features, self._idf
@@ -125,12 +140,10 @@ class LearnedLayer:
 
         Only what can raise the band is computed: most messages cost one dot product.
         """
-        if above == "imminent":
+        if above == "imminent" or self.high(text) < self.thresholds["high"]:
             return None
         vector = self.vector(text)
         high = self._high.probability(vector)
-        if high < self.thresholds["high"]:
-            return None
         imminent = self._imminent.probability(vector)
         risk = "imminent" if imminent >= self.thresholds["imminent"] else "high"
         if risk_rank(risk) <= risk_rank(above):

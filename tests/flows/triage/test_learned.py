@@ -87,6 +87,13 @@ def test_vectors_are_unit_length_and_ngrams_point_into_the_text(learned: Learned
     assert learned.vector("") == {}
 
 
+def test_the_one_pass_probability_is_the_model_s(learned: LearnedLayer) -> None:
+    """high() (what every message pays) equals the probability through the full vector."""
+    lines = (HERE / "blind_eval_9.jsonl").read_text("utf-8").splitlines()
+    for text in [json.loads(line)["text"] for line in lines if line][:60] + ["", "ok"]:
+        assert math.isclose(learned.high(text), learned._high.probability(learned.vector(text)), abs_tol=1e-9)
+
+
 def test_a_broken_model_file_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "learned.json.gz"
     path.write_bytes(gzip.compress(b'{"features": ["a"], "idf": [1.0]}'))
