@@ -294,7 +294,7 @@ _IRREGULAR = {
 
 _DOUBLE = re.compile(r"([a-z])\1")
 _ELONGATED = re.compile(r"([a-z])\1\1")  # "killll", "diee": drawn out, not another word
-_APOSTROPHES = str.maketrans("’‘`´", "'" * 4)
+APOSTROPHES = str.maketrans("’‘`´", "'" * 4)
 
 
 def _doubled(spelling: str, form: str) -> set[str]:
@@ -398,7 +398,7 @@ class EnglishLemmas:
             if _CLOCK.fullmatch(word):
                 word = "o'clock"  # "till 2am"
             start, end = normalized.original_span(match.start(), match.end())
-            typed = original[start:end].lower().translate(_APOSTROPHES) if original else word
+            typed = original[start:end].lower().translate(APOSTROPHES) if original else word
             if word != match.group():
                 typed = typed.removesuffix("'s")
             lemma, feat = self._lookup(word, typed)

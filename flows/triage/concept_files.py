@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from flows.triage.analyze import _APOSTROPHES, JAPANESE, EnglishLemmas
+from flows.triage.analyze import APOSTROPHES, JAPANESE, EnglishLemmas
 from flows.triage.concepts import ConceptLayer, ConceptRule, Slot
 from flows.triage.lexicon import _Map, _Seq, load_document
 from flows.triage.model import CATEGORIES, RISK_LEVELS, TriageError
@@ -74,7 +74,7 @@ def _gate(name: str, document: _Map, concepts: dict[str, Any]) -> frozenset[str]
 
 def _spelled(entry: str) -> list[str]:
     """The words of an English entry as spelled (EnglishLemmas keys them as the normalizer does)."""
-    return unicodedata.normalize("NFKC", entry).lower().translate(_APOSTROPHES).split()
+    return unicodedata.normalize("NFKC", entry).lower().translate(APOSTROPHES).split()
 
 
 def _english_entries(concepts: dict[str, dict[str, list[str]]]) -> Iterable[str]:

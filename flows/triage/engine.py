@@ -11,8 +11,10 @@ How a result is decided (the operator-facing rules are in the lexicon and concep
 - a high suicide or self-harm finding of the concept layer makes lexicon escalators count too;
 - the final band is the higher of the two layers; categories and reasons are the union;
 - the learned layer (flows/triage/learned.py), trained on the labelled sets, may then RAISE the
-  band (never lower it) when its probability passes the cross-validated threshold, unless the
-  words it leaned on are a figure of speech the guards marked; its reason names the probability;
+  band (never lower it) when its probability passes the cross-validated threshold, if the message
+  mentions a concept of `learned_gate` (rules.yaml) or the lexicon found moderate risk or more,
+  unless the words it leaned on are a figure of speech the guards marked; its reason names the
+  probability;
 - no finding at all is risk "low" with no categories (the caller may add "other").
 """
 
@@ -93,7 +95,8 @@ class Triage:
         anchors = [r for r in reasons if r.category in _ESCALATABLE and risk_rank(r.risk) >= _HIGH]
         if hits:
             reasons += _judge(text, normalized, hits, guards, marked, anchors)
-        if self._learned is not None and (found & self._signals or hits):
+        gate = found & self._signals or any(_moderate_or_more(hit) for hit in hits)
+        if self._learned is not None and gate:
             reasons += _learned_reason(self._learned, text, reasons, [*shared, *marked])
         return _result(reasons)
 
@@ -110,6 +113,10 @@ def _concept_reasons(text: str, fired: list[tuple[ConceptRule, list[Token]]]) ->
         for category in rule.categories:
             reasons.append(Reason(name, category, rule.risk or "low", text[start:end], start, end))
     return reasons
+
+
+def _moderate_or_more(hit: Hit) -> bool:
+    return hit.rule.risk is not None and risk_rank(hit.rule.risk) >= risk_rank("moderate")
 
 
 def _learned_reason(
