@@ -17,6 +17,7 @@ Every token keeps its offsets in the original text, so findings can show the cou
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -30,9 +31,8 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 # Net slang and typing habits, rewritten before the dictionary sees the text.
 _JA_STEPS: Steps = (
-    # 氏 only where no kanji or katakana comes before it: 彼氏に and 田中氏の are not slang.
-    (re.compile(r"タヒ|ﾀﾋ|ﾀﾋ|(?<![\u3400-\u9fff\u30a0-\u30ff])氏(?=[にねぬんの])|4(?=ね|にたい)"),
-     lambda m: "死"),
+    # 氏に, 氏ね, 氏のう: slang for 死, but not in 彼氏に (a boyfriend) or 田中氏の (Mr Tanaka's).
+    (re.compile(r"タヒ|ﾀﾋ|ﾀﾋ|(?<!彼)氏(?=[にねぬん]|のう)|4(?=ね|にたい)"), lambda m: "死"),
     (re.compile(r"(?<=[\u3040-\u309f])[ー〜~]+"), lambda m: ""),
     (re.compile(r"([^\d\s])\1{2,}"), lambda m: m.group(1)),
 )
@@ -294,7 +294,12 @@ _IRREGULAR = {
 
 _DOUBLE = re.compile(r"([a-z])\1")
 _ELONGATED = re.compile(r"([a-z])\1\1")  # "killll", "diee": drawn out, not another word
-APOSTROPHES = str.maketrans("’‘`´", "'" * 4)
+_APOSTROPHES = str.maketrans("’‘`´", "'" * 4)
+
+
+def typed_form(word: str) -> str:
+    """A word as typed, folded as the concept files are (width, case, apostrophes), not collapsed."""
+    return unicodedata.normalize("NFKC", word).lower().translate(_APOSTROPHES)
 
 
 def _doubled(spelling: str, form: str) -> set[str]:
@@ -398,7 +403,7 @@ class EnglishLemmas:
             if _CLOCK.fullmatch(word):
                 word = "o'clock"  # "till 2am"
             start, end = normalized.original_span(match.start(), match.end())
-            typed = original[start:end].lower().translate(APOSTROPHES) if original else word
+            typed = typed_form(original[start:end]) if original else word
             if word != match.group():
                 typed = typed.removesuffix("'s")
             lemma, feat = self._lookup(word, typed)

@@ -6,11 +6,10 @@ Every mistake names the file, the line, the rule and the field; nothing half-loa
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from flows.triage.analyze import APOSTROPHES, JAPANESE, EnglishLemmas
+from flows.triage.analyze import JAPANESE, EnglishLemmas, typed_form
 from flows.triage.concepts import ConceptLayer, ConceptRule, Slot
 from flows.triage.lexicon import _Map, _Seq, load_document
 from flows.triage.model import CATEGORIES, RISK_LEVELS, TriageError
@@ -47,34 +46,30 @@ def compile_concepts(
                 line = languages.lines[lang]
                 raise TriageError(f"{concepts_name}:{line}: concept {name!r}: {lang}: expected a word list")
         concepts[name] = {lang: [str(word) for word in words] for lang, words in languages.items()}
-    english_words = [word for entry in _english_entries(concepts) for word in _spelled(entry)]
+    english_words = [word for entry in _english_entries(concepts) for word in typed_form(entry).split()]
     rules_doc = load_document(rules_name, rules_text, "rules, guards")
     extra: dict[str, dict[str, list[str]]] = {}
     rules = _compile_rules(rules_name, rules_doc, "rules", concepts, extra)
     guards = _compile_rules(rules_name, rules_doc, "guards", concepts, extra)
-    english_words += [
-        word for words in extra.values() for entry in words.get("en", ()) for word in _spelled(entry)
-    ]
-    layer = ConceptLayer(rules, guards, EnglishLemmas(english_words), _gate(rules_name, rules_doc, concepts))
+    english_entries = [entry for words in extra.values() for entry in words.get("en", ())]
+    english_words += [word for entry in english_entries for word in typed_form(entry).split()]
+    gate = _concept_list(rules_name, rules_doc, "learned_gate", concepts)
+    block = _concept_list(rules_name, rules_doc, "learned_block", concepts)
+    layer = ConceptLayer(rules, guards, EnglishLemmas(english_words), gate, block)
     layer._load_vocabulary(concepts_name, (concepts, extra))
     return layer
 
 
-def _gate(name: str, document: _Map, concepts: dict[str, Any]) -> frozenset[str]:
-    """The concepts a message must mention before the learned layer may raise it."""
-    gate = document.get("learned_gate") or _Seq()
-    line = document.lines.get("learned_gate", 1)
-    if not isinstance(gate, _Seq) or not all(isinstance(concept, str) for concept in gate):
-        raise TriageError(f"{name}:{line}: learned_gate: expected a list of concept names")
-    unknown = [concept for concept in gate if concept not in concepts]
+def _concept_list(name: str, document: _Map, key: str, concepts: dict[str, Any]) -> frozenset[str]:
+    """learned_gate or learned_block: a list of concept names, each defined in concepts.yaml."""
+    names = document.get(key) or _Seq()
+    line = document.lines.get(key, 1)
+    if not isinstance(names, _Seq) or not all(isinstance(concept, str) for concept in names):
+        raise TriageError(f"{name}:{line}: {key}: expected a list of concept names")
+    unknown = [concept for concept in names if concept not in concepts]
     if unknown:
-        raise TriageError(f"{name}:{line}: learned_gate: unknown concepts {', '.join(unknown)}")
-    return frozenset(gate)
-
-
-def _spelled(entry: str) -> list[str]:
-    """The words of an English entry as spelled (EnglishLemmas keys them as the normalizer does)."""
-    return unicodedata.normalize("NFKC", entry).lower().translate(APOSTROPHES).split()
+        raise TriageError(f"{name}:{line}: {key}: unknown concepts {', '.join(unknown)}")
+    return frozenset(names)
 
 
 def _english_entries(concepts: dict[str, dict[str, list[str]]]) -> Iterable[str]:

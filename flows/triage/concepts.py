@@ -122,12 +122,13 @@ class ConceptLayer:
 
     def __init__(
         self, rules: list[ConceptRule], guards: list[ConceptRule], english: EnglishLemmas,
-        signals: frozenset[str] = frozenset(),
+        learned_gate: frozenset[str] = frozenset(), learned_block: frozenset[str] = frozenset(),
     ) -> None:
         self.rules, self.guards, self._english = rules, guards, english
         self._by_first, self._guards_by_first = _by_first_slot(rules), _by_first_slot(guards)
         self._order = {rule.id: index for index, rule in enumerate(rules)}
-        self.signals = signals  # what a message must mention before the learned layer may raise it
+        self.learned_gate = learned_gate  # what a message must mention before the learned layer raises it
+        self.learned_block = learned_block  # and what keeps it from raising (a wish aimed at someone else)
         self._vocab = {lang: Vocabulary() for lang in _LANGS}
         # Japanese compounds are also found as written, whatever the dictionary's split of the
         # sentence around them ("致死量って" splits as 致死 / 量っ / て).

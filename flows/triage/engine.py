@@ -12,7 +12,8 @@ How a result is decided (the operator-facing rules are in the lexicon and concep
 - the final band is the higher of the two layers; categories and reasons are the union;
 - the learned layer (flows/triage/learned.py), trained on the labelled sets, may then RAISE the
   band (never lower it) when its probability passes the cross-validated threshold, if the message
-  mentions a concept of `learned_gate` (rules.yaml) or the lexicon found moderate risk or more,
+  mentions a concept of `learned_gate` (rules.yaml) on words no guard marked, or the rules found
+  moderate risk or more, and it mentions none of `learned_block` (a wish aimed at someone else),
   unless the words it leaned on are a figure of speech the guards marked; its reason names the
   probability;
 - no finding at all is risk "low" with no categories (the caller may add "other").
@@ -28,11 +29,13 @@ from flows.triage.analyze import Token
 from flows.triage.concepts import ConceptLayer, ConceptRule
 from flows.triage.learned import LearnedLayer
 from flows.triage.lexicon import Hit, Lexicon, compile_lexicon
-from flows.triage.model import NOTHING, Reason, TriageResult, risk_rank, sort_categories
+from flows.triage.model import NOTHING, Reason, TriageError, TriageResult, risk_rank, sort_categories
 from flows.triage.normalize import Normalized
 
 _ESCALATABLE = frozenset({"suicide", "self_harm"})
 _HIGH = risk_rank("high")
+_MODERATE = risk_rank("moderate")
+_RULES = "flows/triage/concepts/rules.yaml"
 
 
 def _overlaps(hit: Hit, spans: Iterable[Hit]) -> bool:
@@ -46,7 +49,7 @@ class Triage:
         self._lexicon = lexicon
         self._concepts = concepts
         self._learned = learned
-        self._signals = concepts.signals
+        self._gate, self._block = concepts.learned_gate, concepts.learned_block
         self._scan_findings = lexicon.findings.scan
         self._scan_guards = lexicon.guards.scan
 
@@ -72,6 +75,8 @@ class Triage:
         else:
             layer = ConceptLayer.empty()
         learned = LearnedLayer.load() if directory is None and concepts is None else None
+        if learned is not None and not layer.learned_gate:
+            raise TriageError(f"{_RULES}: learned_gate is empty, so the learned layer would never run")
         return cls(compile_lexicon(sources), layer, learned)
 
     @property
@@ -90,13 +95,14 @@ class Triage:
         hits = self._scan_findings(normalized.text)
         guards = self._scan_guards(normalized.text)
         shared = [normalized.original_span(guard.start, guard.end) for guard in guards]
-        fired, marked, found = self._concepts.findings(text, normalized, shared)
+        fired, marked, unguarded = self._concepts.findings(text, normalized, shared)
         reasons = _concept_reasons(text, fired)
         anchors = [r for r in reasons if r.category in _ESCALATABLE and risk_rank(r.risk) >= _HIGH]
         if hits:
             reasons += _judge(text, normalized, hits, guards, marked, anchors)
-        gate = found & self._signals or any(_moderate_or_more(hit) for hit in hits)
-        if self._learned is not None and gate:
+        found = unguarded & self._gate or any(risk_rank(reason.risk) >= _MODERATE for reason in reasons)
+        opened = found and not unguarded & self._block
+        if self._learned is not None and opened:
             reasons += _learned_reason(self._learned, text, reasons, [*shared, *marked])
         return _result(reasons)
 
@@ -115,23 +121,20 @@ def _concept_reasons(text: str, fired: list[tuple[ConceptRule, list[Token]]]) ->
     return reasons
 
 
-def _moderate_or_more(hit: Hit) -> bool:
-    return hit.rule.risk is not None and risk_rank(hit.rule.risk) >= risk_rank("moderate")
-
-
 def _learned_reason(
     learned: LearnedLayer, text: str, reasons: list[Reason], guarded: list[tuple[int, int]]
 ) -> list[Reason]:
     """The learned layer's finding, when it raises the band the rules reached."""
-    found = max((reason.risk for reason in reasons), key=risk_rank, default="low")
-    verdict = learned.assess(text, above=found)
+    reached = max((reason.risk for reason in reasons), key=risk_rank, default="low")
+    verdict = learned.assess(text, above=reached)
     if verdict is None:
         return []
     start, end = verdict.span
     if any(g_start <= start and end <= g_end for g_start, g_end in guarded):
         return []  # it leaned on words the guards read as a figure of speech
     category = verdict.category or next((reason.category for reason in reasons if reason.category), None)
-    name = f"learned.{verdict.risk}[p={verdict.high:.2f}]"
+    probability = verdict.imminent if verdict.risk == "imminent" else verdict.high
+    name = f"learned.{verdict.risk}[p={probability:.2f}]"
     return [Reason(name, category, verdict.risk, text[start:end], start, end)]
 
 

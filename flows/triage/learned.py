@@ -22,6 +22,7 @@ import base64
 import gzip
 import json
 import math
+import re
 import sys
 import unicodedata
 from array import array
@@ -34,12 +35,23 @@ from typing import Any
 from flows.triage.model import CATEGORIES, TriageError, risk_rank
 
 MODEL_FILE = "learned.json.gz"
+SURE = 0.85  # the imminent probability that raises a message the rules found below high to imminent
+# Punctuation is read as a space, and an n-gram counts only if it holds a letter, digit, kana,
+# kanji or emoji: a full stop or the space between words says how someone types, not what they say
+# ("もう疲れた" and "もう疲れた。" alike).
+_PUNCTUATION = {cp: " " for cp in range(0x10000) if unicodedata.category(chr(cp)).startswith("P")}
+_WORDLIKE = re.compile(r"[^\s\W_]|[\U0001F000-\U0001FFFF\u2600-\u27BF]")
+
+
+def _fold(text: str) -> str:
+    """NFKC, lower case, punctuation to spaces (the same length as NFKC + lower)."""
+    return unicodedata.normalize("NFKC", text).lower().translate(_PUNCTUATION)
 NGRAM_MIN, NGRAM_MAX = 1, 4
 
 
 def ngrams(text: str) -> list[tuple[str, int]]:
     """The n-grams of a text with where each starts in its NFKC, lower-cased form."""
-    folded = unicodedata.normalize("NFKC", text).lower()
+    folded = _fold(text)
     grams: list[tuple[str, int]] = []
     position = 0
     for piece in folded.split():
@@ -48,17 +60,17 @@ def ngrams(text: str) -> list[tuple[str, int]]:
         padded = f" {piece} "
         for size in range(NGRAM_MIN, NGRAM_MAX + 1):
             grams += [(padded[i : i + size], at + i - 1) for i in range(len(padded) - size + 1)]
-    return grams
+    return [(gram, at) for gram, at in grams if _WORDLIKE.search(gram)]
 
 
 def analyzer(text: str) -> list[str]:
     """The n-grams alone (the fast path; the training script gives this to scikit-learn)."""
     grams: list[str] = []
-    for piece in unicodedata.normalize("NFKC", text).lower().split():
+    for piece in _fold(text).split():
         padded = f" {piece} "
         for size in range(NGRAM_MIN, NGRAM_MAX + 1):
             grams += [padded[i : i + size] for i in range(len(padded) - size + 1)]
-    return grams
+    return [gram for gram in grams if _WORDLIKE.search(gram)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +157,9 @@ class LearnedLayer:
         vector = self.vector(text)
         high = self._high.probability(vector)
         imminent = self._imminent.probability(vector)
-        risk = "imminent" if imminent >= self.thresholds["imminent"] else "high"
+        # Imminent on top of what the rules call high; from below that, only when the model is sure.
+        bar = self.thresholds["imminent"] if above == "high" else max(self.thresholds["imminent"], SURE)
+        risk = "imminent" if imminent >= bar else "high"
         if risk_rank(risk) <= risk_rank(above):
             return None
         best, category = max((model.probability(vector), category) for category, model in self._categories)
@@ -157,13 +171,17 @@ class LearnedLayer:
         if len(unicodedata.normalize("NFKC", text).lower()) != len(text):
             return 0, len(text)  # the folded text is longer or shorter: show all of it
         weights = self._high.weights
-        top = {
-            self._grams[index]
-            for index in sorted(vector, key=lambda index: vector[index] * weights[index], reverse=True)[:3]
-        }
+        pushing = sorted((i for i in vector if weights[i] > 0), key=lambda i: vector[i] * weights[i])
+        top = {self._grams[index] for index in pushing[-3:]}
         places = [(at + gram.startswith(" "), len(gram.strip())) for gram, at in ngrams(text) if gram in top]
-        start = min(begin for begin, _ in places)
-        end = max(begin + size for begin, size in places)
+        if not places:
+            return 0, len(text)
+        start = max(0, min(begin for begin, _ in places))
+        end = min(len(text), max(begin + size for begin, size in places))
+        while start > 0 and text[start - 1].isascii() and text[start - 1].isalnum():
+            start -= 1  # whole English words: "rope", not "ope"
+        while end < len(text) and text[end].isascii() and text[end].isalnum():
+            end += 1
         return (start, end) if start < end else (0, len(text))
 
 

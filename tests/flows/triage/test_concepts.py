@@ -59,6 +59,39 @@ def test_net_slang_is_rewritten_before_the_dictionary() -> None:
     assert "desire" in token.feats and text[token.start : token.end].startswith("タヒ")
 
 
+@pytest.mark.parametrize(
+    ("text", "risk"),
+    [
+        ("明日氏ぬ", "imminent"),  # 氏 after a time word is still slang
+        ("今夜氏ぬわ", "imminent"),
+        ("今日氏のうかな", "imminent"),
+        ("彼氏に振られた", "low"),  # a boyfriend
+        ("田中氏の発表よかった", "low"),  # Mr Tanaka's
+    ],
+)
+def test_slang_for_death_is_read_where_it_is_slang(triage: Triage, text: str, risk: str) -> None:
+    assert triage.assess(text).risk == risk
+
+
+def test_dialect_and_compound_forms(layer: ConceptLayer) -> None:
+    """Kansai へん and old ん are negations; 疲れ切る is "completely", not a cut."""
+    assert "neg" in _feats("明日目ぇ覚めへんかったらええのに", "覚める")
+    assert "neg" in _feats("血ぃ止まらへん", "止まる")
+    assert "cut" not in {c for token in layer.tokens("介護で疲れ切ってる") for c in token.concepts}
+    assert "cut" in {c for token in layer.tokens("手首を切った") for c in token.concepts}
+
+
+def test_english_words_keep_their_spelling(layer: ConceptLayer) -> None:
+    """The normalizer collapses double letters; a word typed with its doubles is still itself."""
+    feel = layer.tokens("i feel so tired")[1]
+    assert feel.lemma != "fal" and "jump_off" not in feel.concepts and "past" not in feel.feats
+    fell = layer.tokens("I fell off the bike")[1]
+    assert fell.lemma == "fal" and "past" in fell.feats
+    assert layer.tokens("ｆｅｅｌ")[0].lemma != "fal"  # full width too
+    assert "threat_kill" in layer.tokens("killll")[0].concepts  # drawn out is still the word
+    assert "past" in layer.tokens("he stopped")[1].feats  # the doubled consonant of a past
+
+
 def test_english_inflections_carry_tense_and_negation(layer: ConceptLayer) -> None:
     """took -> take + past; "not going to hurt myself" is negated."""
     tokens = {token.lemma: token for token in layer.tokens("I took the pills")}

@@ -11,11 +11,13 @@ from pathlib import Path
 import pytest
 
 from flows.triage import Triage, risk_rank
-from flows.triage.learned import LearnedLayer, ngrams
+from flows.triage.concept_files import compile_concepts
+from flows.triage.learned import SURE, LearnedLayer, ngrams
 from flows.triage.model import TriageError
 from flows.triage.train import HELD_OUT, SETS
 
 HERE = Path(__file__).parent
+CONCEPTS = Path(__file__).parents[3] / "flows" / "triage" / "concepts"
 
 
 @pytest.fixture(scope="module")
@@ -63,16 +65,55 @@ def test_it_only_ever_raises(both: tuple[Triage, Triage], name: str) -> None:
 
 
 def test_a_raise_names_its_probability_and_the_words(both: tuple[Triage, Triage]) -> None:
-    """A message the rules read as nothing but the model reads as a plan says why."""
+    """A message the rules read lower but the model reads higher says why, in the person's words."""
     full, rules_only = both
     lines = (HERE / "dev_eval_oblique.jsonl").read_text("utf-8").splitlines()
     texts = [json.loads(line)["text"] for line in lines if line]
     raised = [text for text in texts if full.assess(text).risk != rules_only.assess(text).risk]
+    assert len(raised) >= 5
     for text in raised:
-        reason = next(r for r in full.assess(text).reasons if r.rule.startswith("learned."))
-        assert reason.rule == f"learned.{reason.risk}[p={reason.rule.split('=')[1][:-1]}]"
-        assert 0 < float(reason.rule.split("=")[1][:-1]) <= 1
-        assert reason.match and text[reason.start : reason.end] == reason.match
+        result = full.assess(text)
+        reason = next(r for r in result.reasons if r.rule.startswith("learned."))
+        assert reason.risk == result.risk and reason.rule.startswith(f"learned.{result.risk}[p=0.")
+        probability = float(reason.rule[len(f"learned.{result.risk}[p=") : -1])
+        assert full._learned.thresholds[result.risk] <= probability <= 1
+        assert 0 <= reason.start < reason.end <= len(text)
+        assert text[reason.start : reason.end] == reason.match
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hello", "thank you", "こんばんは、相談してもいいですか", "He hit the ball. We won.",
+        "I'm trapped in traffic. Be home soon.", "My mom touched my hair. It looks nice.", "もう疲れた。",
+        "疲れ切ってる",
+    ],
+)
+def test_ordinary_messages_stay_below_high(both: tuple[Triage, Triage], text: str) -> None:
+    """The gate: a message with no concept of learned_gate is left to the rules alone."""
+    full, _ = both
+    assert risk_rank(full.assess(text).risk) < risk_rank("high"), text
+
+
+def test_imminent_from_below_high_needs_a_sure_model(both: tuple[Triage, Triage]) -> None:
+    """On top of the rules' high, the imminent threshold; from below, the model must be sure."""
+    full, rules_only = both
+    learned = full._learned
+    for name in ("blind_eval_7.jsonl", "dev_eval_oblique.jsonl"):
+        for line in (HERE / name).read_text("utf-8").splitlines():
+            text = json.loads(line)["text"]
+            below = rules_only.assess(text).risk not in ("high", "imminent")
+            if below and full.assess(text).risk == "imminent":
+                assert learned._imminent.probability(learned.vector(text)) >= SURE, text
+
+
+def test_the_gate_must_name_concepts() -> None:
+    rules = (CONCEPTS / "rules.yaml").read_text("utf-8")
+    concepts = (CONCEPTS / "concepts.yaml").read_text("utf-8")
+    broken = rules.replace("learned_gate: [death,", "learned_gate: [deth,", 1)
+    with pytest.raises(TriageError, match=r"rules.yaml:\d+: learned_gate: unknown concepts deth"):
+        compile_concepts("concepts.yaml", concepts, "rules.yaml", broken)
+    assert compile_concepts("concepts.yaml", concepts, "rules.yaml", rules).learned_gate
 
 
 def test_vectors_are_unit_length_and_ngrams_point_into_the_text(learned: LearnedLayer) -> None:
