@@ -17,7 +17,7 @@ from bot.testing.botapi import LocalBotApi
 from locales import Catalog
 from routing.conversations import Conversation
 from tests.bot.test_console_night_shift_browser import organizations
-from tests.bot.test_routing_e2e import accept_offer, online, read_until, to_the_queue
+from tests.bot.test_routing_e2e import online, read_until, talking_with, to_the_queue
 from tests.conftest import COUNSELOR_B, COUNSELOR_C, ServiceFactory
 
 OVERDOSE = [  # what the triage engine gives for 「薬を50錠飲んだ」: a concept rule per category
@@ -91,15 +91,10 @@ async def test_an_offer_in_the_console_names_the_prefecture_and_the_risk_in_word
 async def test_after_a_transfer_the_previous_conversation_is_not_called_written_while_waiting(
     botapi: LocalBotApi, service: Service
 ) -> None:
-    counselor_b = await online(botapi, COUNSELOR_B)
-    await to_the_queue(botapi, 6201)
-    await accept_offer(botapi, counselor_b)
-    await botapi.wait_for_messages(6201)  # joined
-    botapi.send_text(6201, "My boss shouts at me every day.")
-    await botapi.wait_for_messages(COUNSELOR_B)
+    said = "My boss shouts at me every day."
+    counselor_b = await talking_with(botapi, COUNSELOR_B, 6201, said)
     await online(botapi, COUNSELOR_C)
     botapi.send_text(counselor_b, "/transfer c-c Work; gentle questions please")
-    said = "My boss shouts at me every day."
     received = [m["text"] for m in await read_until(botapi, COUNSELOR_C, lambda m: m["text"] == said)]
     assert not any("Written while waiting" in text for text in received)
     assert "The conversation so far, before it was passed to you:" in received

@@ -80,6 +80,17 @@ async def online(botapi: LocalBotApi, user_id: int) -> TgUser:
     return counselor
 
 
+async def talking_with(botapi: LocalBotApi, counselor_id: int, person: int, words: str) -> TgUser:
+    """A counselor online, who accepted the person from the queue and has read their first words."""
+    counselor = await online(botapi, counselor_id)
+    await to_the_queue(botapi, person)
+    await accept_offer(botapi, counselor)
+    await botapi.wait_for_messages(person)  # joined
+    botapi.send_text(person, words)
+    await botapi.wait_for_messages(counselor_id)
+    return counselor
+
+
 async def accept_offer(botapi: LocalBotApi, counselor: TgUser) -> dict:
     """The counselor's next offer, accepted; the intake summary they then see."""
     offer = (await read_until(botapi, counselor.id, has_button("offer_accept:")))[-1]
@@ -212,12 +223,8 @@ async def test_an_offer_passed_on_and_one_missed_go_to_the_next_counselor_and_ke
 async def test_a_warm_transfer_shows_the_new_counselor_the_note_and_the_conversation(
     botapi: LocalBotApi, service: Service
 ) -> None:
-    counselor_b = await online(botapi, COUNSELOR_B)
-    await to_the_queue(botapi, 3006)
-    await accept_offer(botapi, counselor_b)
-    await botapi.wait_for_messages(3006)  # joined
-    botapi.send_text(3006, "My boss shouts at me every day and I can't sleep.")
-    await botapi.wait_for_messages(COUNSELOR_B)
+    said = "My boss shouts at me every day and I can't sleep."
+    counselor_b = await talking_with(botapi, COUNSELOR_B, 3006, said)
     counselor_c = await online(botapi, COUNSELOR_C)
 
     botapi.send_text(counselor_b, "/transfer c-c Work harassment; she prefers gentle questions")

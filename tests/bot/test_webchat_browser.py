@@ -31,6 +31,19 @@ async def expect_kept_in_line(page: Page) -> None:
     await expect(page.locator(".option[data-id=waiting_leave]")).to_be_visible()
 
 
+async def into_the_line(page: Page, concern: str) -> None:
+    """Through the English intake with a concern and no danger, to a place in line."""
+    await page.locator(".option[data-id=consent]").click()
+    await page.locator(".option[data-id=lang_en]").click()
+    await expect(page.locator("#log .msg-bot").last).to_contain_text("What would you like to talk about?")
+    await page.locator("#input").fill(concern)
+    await page.locator("#send").click()
+    await page.locator(".option[data-id=dying_no]").click()
+    await page.locator(".option[data-id=region_skip]").click()
+    await page.locator(".option[data-id=help_talk]").click()
+    await expect_kept_in_line(page)
+
+
 async def open_chat(browser: Browser, url: str) -> Page:
     context = await browser.new_context(locale="en-US", viewport={"width": 390, "height": 844})
     page = await context.new_page()
@@ -93,15 +106,7 @@ async def test_person_on_web_chat_talks_with_a_telegram_counselor(
 
 async def test_console_counselor_takes_a_web_chat_person(browser: Browser, service: Service) -> None:
     person = await open_chat(browser, f"{service.http_url}/chat")
-    await person.locator(".option[data-id=consent]").click()
-    await person.locator(".option[data-id=lang_en]").click()
-    await expect(person.locator("#log .msg-bot").last).to_contain_text("What would you like")
-    await person.locator("#input").fill("I haven't left my room in weeks.")
-    await person.locator("#send").click()
-    await person.locator(".option[data-id=dying_no]").click()
-    await person.locator(".option[data-id=region_skip]").click()
-    await person.locator(".option[data-id=help_talk]").click()
-    await expect_kept_in_line(person)
+    await into_the_line(person, "I haven't left my room in weeks.")
 
     console = await open_chat(browser, f"{service.http_url}/console?key={CONSOLE_KEY}")
     await expect(console.locator("#waiting")).to_have_text("1")
@@ -141,15 +146,7 @@ async def test_the_web_chat_has_buttons_for_end_start_again_and_erase_and_never_
     await expect(end).to_have_text("End")
     await expect(restart).to_have_text("Start again")
     await expect(erase).to_have_text("Erase")
-    await page.locator(".option[data-id=consent]").click()
-    await page.locator(".option[data-id=lang_en]").click()
-    await expect(log.locator(".msg-bot").last).to_contain_text("What would you like to talk about?")
-    await page.locator("#input").fill("I lost my job and I have nobody here.")
-    await page.locator("#send").click()
-    await page.locator(".option[data-id=dying_no]").click()
-    await page.locator(".option[data-id=region_skip]").click()
-    await page.locator(".option[data-id=help_talk]").click()
-    await expect_kept_in_line(page)
+    await into_the_line(page, "I lost my job and I have nobody here.")
     await expect(end).to_be_enabled()
     await expect(restart).to_be_disabled()  # while waiting: End first
 
