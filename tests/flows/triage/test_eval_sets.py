@@ -51,7 +51,7 @@ SETS = {
     "blind_eval_5.jsonl": Floor(1.00, 1.00, 0.06, 0.99),
     "blind_eval_6.jsonl": Floor(1.00, 1.00, 0.03, 1.00),
     "blind_eval_7.jsonl": Floor(0.90, 0.92, 0.05, 0.88),
-    "blind_eval_8.jsonl": Floor(0.90, 0.90, 0.11, 0.84),
+    "blind_eval_8.jsonl": Floor(0.90, 0.90, 0.09, 0.84),
     "blind_eval_9.jsonl": Floor(0.89, 0.87, 0.04, 0.85),
     "dev_eval.jsonl": Floor(1.00, 1.00, 0.00, 0.99),
     "dev_eval_broad.jsonl": Floor(1.00, 1.00, 0.02, 1.00),
