@@ -133,8 +133,7 @@ class LearnedLayer:
                 value = known[0] if count == 1 else (1.0 + math.log(count)) * known[0]
                 norm += value * value
                 score += value * known[1]
-        score = self._high.intercept + (score / math.sqrt(norm) if norm else 0.0)
-        return 1.0 / (1.0 + math.exp(-score)) if score > -500 else 0.0
+        return _sigmoid(self._high.intercept + (score / math.sqrt(norm) if norm else 0.0))
 
     def vector(self, text: str) -> dict[int, float]:
         """The unit-length tf-idf vector of a text, by feature index."""
@@ -152,10 +151,10 @@ class LearnedLayer:
 
         Only what can raise the band is computed: most messages cost one dot product.
         """
-        if above == "imminent" or self.high(text) < self.thresholds["high"]:
+        high = self.high(text) if above != "imminent" else 0.0
+        if high < self.thresholds["high"]:
             return None
         vector = self.vector(text)
-        high = self._high.probability(vector)
         imminent = self._imminent.probability(vector)
         # Imminent on top of what the rules call high; from below that, only when the model is sure.
         bar = self.thresholds["imminent"] if above == "high" else max(self.thresholds["imminent"], SURE)
@@ -168,7 +167,7 @@ class LearnedLayer:
 
     def _span(self, text: str, vector: dict[int, float]) -> tuple[int, int]:
         """From the first to the last of the three n-grams that pushed hardest toward high risk."""
-        if len(unicodedata.normalize("NFKC", text).lower()) != len(text):
+        if len(_fold(text)) != len(text):
             return 0, len(text)  # the folded text is longer or shorter: show all of it
         weights = self._high.weights
         pushing = sorted((i for i in vector if weights[i] > 0), key=lambda i: vector[i] * weights[i])
@@ -200,5 +199,8 @@ class _Linear:
 
     def probability(self, vector: dict[int, float]) -> float:
         weights = self.weights
-        score = self.intercept + sum(value * weights[index] for index, value in vector.items())
-        return 1.0 / (1.0 + math.exp(-score)) if score > -500 else 0.0
+        return _sigmoid(self.intercept + sum(value * weights[index] for index, value in vector.items()))
+
+
+def _sigmoid(score: float) -> float:
+    return 1.0 / (1.0 + math.exp(-score)) if score > -500 else 0.0

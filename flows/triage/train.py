@@ -40,14 +40,17 @@ def _rows(name: str) -> list[dict]:
     return [json.loads(line) for line in (SETS / name).read_text("utf-8").splitlines() if line.strip()]
 
 
-def _fit(texts: list[str], labels: list[bool]):  # -> (vectorizer, classifier)
+def _vectorize(texts: list[str]):  # -> (vectorizer, matrix): the features read once per training set
     from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
 
     vectorizer = TfidfVectorizer(analyzer=analyzer, min_df=2, sublinear_tf=True)
-    matrix = vectorizer.fit_transform(texts)
-    model = LogisticRegression(C=C, max_iter=5000, class_weight="balanced").fit(matrix, labels)
-    return vectorizer, model
+    return vectorizer, vectorizer.fit_transform(texts)
+
+
+def _fit(matrix, labels: list[bool]):  # -> a LogisticRegression
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=C, max_iter=5000, class_weight="balanced").fit(matrix, labels)
 
 
 def _is_high(row: dict) -> bool:
@@ -59,12 +62,10 @@ def _out_of_fold(sets: dict[str, list[dict]]) -> list[tuple[dict, float, float]]
     scored = []
     for name, rows in sets.items():
         others = [row for other, other_rows in sets.items() if other != name for row in other_rows]
-        texts = [row["text"] for row in others]
-        high = _fit(texts, [_is_high(row) for row in others])
-        imminent = _fit(texts, [row["band"] == "imminent" for row in others])
-        held = [row["text"] for row in rows]
-        p_high = high[1].predict_proba(high[0].transform(held))[:, 1]
-        p_imminent = imminent[1].predict_proba(imminent[0].transform(held))[:, 1]
+        vectorizer, matrix = _vectorize([row["text"] for row in others])
+        held = vectorizer.transform([row["text"] for row in rows])
+        p_high = _fit(matrix, [_is_high(row) for row in others]).predict_proba(held)[:, 1]
+        p_imminent = _fit(matrix, [row["band"] == "imminent" for row in others]).predict_proba(held)[:, 1]
         scored += list(zip(rows, p_high.tolist(), p_imminent.tolist(), strict=True))
         print(f"  scored {name} out of fold", file=sys.stderr)
     return scored
@@ -73,12 +74,11 @@ def _out_of_fold(sets: dict[str, list[dict]]) -> list[tuple[dict, float, float]]
 def _thresholds(scored: list[tuple[dict, float, float]]) -> tuple[dict[str, float], dict[str, float]]:
     """The lowest thresholds that keep false alarms out of fold within the limits above."""
     lower = [(row, p) for row, p, _ in scored if not _is_high(row)]
-    high = next(t for t in GRID if sum(p >= t for _, p in lower) / len(lower) <= MAX_RAISED)
+    high = next((t for t in GRID if sum(p >= t for _, p in lower) / len(lower) <= MAX_RAISED), GRID[-1])
     not_imminent = [(row, ph, pi) for row, ph, pi in scored if row["band"] != "imminent"]
-    imminent = next(
-        t for t in GRID
-        if sum(ph >= high and pi >= t for _, ph, pi in not_imminent) / len(not_imminent) <= MAX_FALSE_IMMINENT
-    )  # fmt: skip
+    raised = [pi for _, ph, pi in not_imminent if ph >= high]  # what could be called imminent
+    budget = MAX_FALSE_IMMINENT * len(not_imminent)
+    imminent = next((t for t in GRID if sum(pi >= t for pi in raised) <= budget), GRID[-1])
     highs = [p for row, p, _ in scored if _is_high(row)]
     imminents = [(ph, pi) for row, ph, pi in scored if row["band"] == "imminent"]
     figures = {
@@ -90,11 +90,9 @@ def _thresholds(scored: list[tuple[dict, float, float]]) -> tuple[dict[str, floa
     return {"high": high, "imminent": imminent, "category": CATEGORY_FLOOR}, figures
 
 
-def _weights(model, vectorizer, index: dict[str, int]) -> dict:
-    """A classifier's weights in the final vocabulary's order: little-endian float32, base64."""
-    weights = array("f", bytes(4 * len(index)))
-    for gram, column in vectorizer.vocabulary_.items():
-        weights[index[gram]] = float(model.coef_[0][column])
+def _weights(model) -> dict:
+    """A classifier's weights in the vocabulary's column order: little-endian float32, base64."""
+    weights = array("f", model.coef_[0].tolist())
     if sys.byteorder != "little":
         weights.byteswap()
     encoded = base64.b64encode(weights.tobytes()).decode()
@@ -107,24 +105,19 @@ def train() -> dict:
     sets = {name: _rows(name) for name in names}
     thresholds, figures = _thresholds(_out_of_fold(sets))
     rows = [row for name in names for row in sets[name]]
-    texts = [row["text"] for row in rows]
-    high_vec, high = _fit(texts, [_is_high(row) for row in rows])
-    grams = sorted(high_vec.vocabulary_, key=high_vec.vocabulary_.get)
-    index = {gram: position for position, gram in enumerate(grams)}
-    imminent_vec, imminent = _fit(texts, [row["band"] == "imminent" for row in rows])
+    vectorizer, matrix = _vectorize([row["text"] for row in rows])
+    grams = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.get)  # in column order
+    high = _fit(matrix, [_is_high(row) for row in rows])
+    imminent = _fit(matrix, [row["band"] == "imminent" for row in rows])
     categories = {}
     for category in CATEGORIES:
         labels = [category in row["cats"] for row in rows]
         if sum(labels) >= MIN_EXAMPLES:
-            vectorizer, model = _fit(texts, labels)
-            categories[category] = _weights(model, vectorizer, index)
+            categories[category] = _weights(_fit(matrix, labels))
     return {
         "features": grams,
-        "idf": [round(float(value), 5) for value in high_vec.idf_],
-        "models": {
-            "high": _weights(high, high_vec, index),
-            "imminent": _weights(imminent, imminent_vec, index),
-        },
+        "idf": [round(float(value), 5) for value in vectorizer.idf_],
+        "models": {"high": _weights(high), "imminent": _weights(imminent)},
         "categories": categories,
         "thresholds": thresholds,
         "cross_validation": {key: round(value, 4) for key, value in figures.items()},
