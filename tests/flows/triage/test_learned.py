@@ -99,12 +99,15 @@ def test_imminent_from_below_high_needs_a_sure_model(both: tuple[Triage, Triage]
     """On top of the rules' high, the imminent threshold; from below, the model must be sure."""
     full, rules_only = both
     learned = full._learned
+    raised_from_below = 0
     for name in ("blind_eval_7.jsonl", "dev_eval_oblique.jsonl"):
         for line in (HERE / name).read_text("utf-8").splitlines():
             text = json.loads(line)["text"]
             below = rules_only.assess(text).risk not in ("high", "imminent")
             if below and full.assess(text).risk == "imminent":
                 assert learned._imminent.probability(learned.vector(text)) >= SURE, text
+                raised_from_below += 1
+    assert raised_from_below  # the path is taken ("踏切の前で３本見送った　次で行く")
 
 
 def test_the_gate_must_name_concepts() -> None:
